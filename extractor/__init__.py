@@ -1,0 +1,1 @@
+"""Extraction: read a release, find its numerals, have an LLM label them, return a Release."""

@@ -1,0 +1,110 @@
+"""Which model relfig talks to, resolved in one place: flag, then environment variable, then default.
+
+With ``OPENAI_BASE_URL`` (or ``--base-url``) set, relfig uses that OpenAI-compatible endpoint
+(OpenAI, vLLM, Ollama, a llama.cpp server). Otherwise it runs the embedded model: assembled
+from its pinned part packages, served by llama-cpp-python on 127.0.0.1 for the duration of
+the run, and stopped afterwards.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+
+import openai
+
+from extractor.embedded_server import ServerSettings, running_server
+from extractor.errors import UsageError
+from extractor.labelling import InstructorLabeller, ResponseFormat
+from extractor.model_files import MODEL_NAME, ensure_model
+
+EMBEDDED = "embedded"
+DEFAULT_TIMEOUT_S = 300.0
+_FORMATS: tuple[ResponseFormat, ...] = ("json_schema", "llama_cpp")
+
+
+@dataclass(frozen=True)
+class BackendSettings:
+    """Everything needed to reach a model. ``base_url`` None means the embedded model."""
+
+    base_url: str | None
+    api_key: str
+    model: str
+    response_format: ResponseFormat
+    timeout_s: float = DEFAULT_TIMEOUT_S
+    max_retries: int = 2
+
+    @property
+    def name(self) -> str:
+        """``embedded`` or the endpoint's URL, for summaries and caches (never the key)."""
+        return self.base_url or EMBEDDED
+
+
+def resolve_settings(
+    base_url: str | None = None,
+    model: str | None = None,
+    response_format: str | None = None,
+    timeout_s: float | None = None,
+    environ: dict[str, str] | None = None,
+) -> BackendSettings:
+    """Settings from flags, then ``OPENAI_BASE_URL``/``OPENAI_API_KEY``/``RELFIG_MODEL``/..., then defaults."""
+    env = os.environ if environ is None else environ
+    base_url = base_url or env.get("OPENAI_BASE_URL") or None
+    model = model or env.get("RELFIG_MODEL") or None
+    chosen_format = response_format or env.get("RELFIG_RESPONSE_FORMAT") or None
+    if base_url is None:
+        model = model or MODEL_NAME
+        chosen_format = chosen_format or "llama_cpp"
+    elif model is None:
+        raise UsageError(
+            f"OPENAI_BASE_URL is set to {base_url}, so name the model it serves: --model NAME or RELFIG_MODEL=NAME"
+        )
+    chosen_format = chosen_format or "json_schema"
+    if chosen_format not in _FORMATS:
+        raise UsageError(f"RELFIG_RESPONSE_FORMAT must be one of {', '.join(_FORMATS)}, got {chosen_format!r}")
+    timeout_text = env.get("RELFIG_TIMEOUT")
+    try:
+        timeout = timeout_s if timeout_s is not None else float(timeout_text or DEFAULT_TIMEOUT_S)
+    except ValueError as exc:
+        raise UsageError(f"RELFIG_TIMEOUT must be a number of seconds, got {timeout_text!r}") from exc
+    return BackendSettings(
+        base_url=base_url,
+        api_key=env.get("OPENAI_API_KEY") or "no-key-needed",
+        model=model,
+        response_format=chosen_format,  # type: ignore[arg-type]
+        timeout_s=timeout,
+    )
+
+
+def make_client(base_url: str, settings: BackendSettings) -> openai.OpenAI:
+    """The one place an OpenAI client is built; its own retries back off on 429/5xx/connection errors."""
+    return openai.OpenAI(base_url=base_url, api_key=settings.api_key, timeout=settings.timeout_s, max_retries=2)
+
+
+@contextlib.contextmanager
+def open_labeller(
+    settings: BackendSettings,
+    on_status: Callable[[str], None] | None = None,
+    server: ServerSettings | None = None,
+) -> Iterator[InstructorLabeller]:
+    """A labeller for the configured backend; for the embedded model, the server runs inside the block."""
+    status = on_status or (lambda _message: None)
+    if settings.base_url is not None:
+        yield _labeller(settings.base_url, settings)
+        return
+    status("preparing the embedded model (first run assembles it, about 1.1 GB)")
+    model_path = ensure_model()
+    status("starting the embedded model server on 127.0.0.1")
+    with running_server(model_path, server) as base_url:
+        yield _labeller(base_url, settings)
+
+
+def _labeller(base_url: str, settings: BackendSettings) -> InstructorLabeller:
+    return InstructorLabeller(
+        client=make_client(base_url, settings),
+        model=settings.model,
+        response_format=settings.response_format,
+        max_retries=settings.max_retries,
+    )

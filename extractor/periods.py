@@ -1,0 +1,77 @@
+"""Read reporting periods from time words: "the first quarter of 2024", "from January to July", "in 2023".
+
+Months come from the words; the year from the words, or else from a year the caller resolves
+(the release's publication date or the years it mentions).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+_MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august",
+           "september", "october", "november", "december")  # fmt: skip
+_MONTH = r"(january|february|march|april|may|june|july|august|september|october|november|december)"
+_YEAR = r"((?:19|20)\d\d)"
+_OF_YEAR = rf"(?:\s+(?:of|in)\s+(?:the\s+year\s+)?{_YEAR}|\s+of\s+(?:the|this)\s+year)?"
+
+# (pattern, first month, last month); a None month is read from the pattern's groups.
+_SPANS: tuple[tuple[re.Pattern[str], int | None, int | None], ...] = tuple(
+    (re.compile(pattern, re.IGNORECASE), first, last)
+    for pattern, first, last in (
+        (rf"\bfirst\s+quarter{_OF_YEAR}", 1, 3),
+        (rf"\b(?:first\s+half|first\s+six\s+months|h1){_OF_YEAR}", 1, 6),
+        (rf"\bfirst\s+three\s+quarters{_OF_YEAR}", 1, 9),
+        (rf"\bfirst\s+(?:two|2)\s+months{_OF_YEAR}", 1, 2),
+        (rf"\bfirst\s+(?:eleven|11)\s+months{_OF_YEAR}", 1, 11),
+        (rf"\bfirst\s+(?:ten|10)\s+months{_OF_YEAR}", 1, 10),
+        (rf"\bsecond\s+quarter{_OF_YEAR}", 4, 6),
+        (rf"\bthird\s+quarter{_OF_YEAR}", 7, 9),
+        (rf"\bfourth\s+quarter{_OF_YEAR}", 10, 12),
+        (rf"\b(?:from|between)\s+{_MONTH}\s+(?:to|and|through)\s+{_MONTH}(?:,?\s+{_YEAR})?", None, None),
+        (rf"\b{_MONTH}\s*(?:-|–|to)\s*{_MONTH}(?:,?\s+{_YEAR})?", None, None),
+        (rf"\b(?:full[- ]year|whole\s+year\s+of|year\s+of)\s+{_YEAR}", 1, 12),
+        (rf"\b(?:in|during|for|throughout)\s+{_YEAR}\b(?!\s*[-–])", 1, 12),
+    )
+)
+
+
+@dataclass(frozen=True)
+class PeriodPhrase:
+    """A time phrase in the text and the months it covers; ``year`` is None when it is not said."""
+
+    start: int
+    end: int
+    first_month: int
+    last_month: int
+    year: int | None
+
+    def resolve(self, year: int | None) -> tuple[str, str] | None:
+        """``(YYYY-MM, YYYY-MM)`` with the phrase's own year, else ``year``; None when neither is known."""
+        chosen = self.year or year
+        if chosen is None:
+            return None
+        return f"{chosen:04d}-{self.first_month:02d}", f"{chosen:04d}-{self.last_month:02d}"
+
+
+def find_period_phrases(text: str) -> list[PeriodPhrase]:
+    """Every period phrase in ``text``, in order, the longest where two overlap."""
+    found: list[PeriodPhrase] = []
+    for pattern, first, last in _SPANS:
+        for match in pattern.finditer(text):
+            groups = [g for g in match.groups() if g]
+            months = [_MONTHS.index(g.lower()) + 1 for g in groups if g.lower() in _MONTHS]
+            years = [int(g) for g in groups if g.isdigit()]
+            first_month = first if first is not None else months[0]
+            last_month = last if last is not None else months[-1]
+            if first_month > last_month:
+                continue
+            phrase = PeriodPhrase(match.start(), match.end(), first_month, last_month, years[0] if years else None)
+            if not any(p.start <= phrase.start < p.end or phrase.start <= p.start < phrase.end for p in found):
+                found.append(phrase)
+    return sorted(found, key=lambda p: p.start)
+
+
+def years_mentioned(text: str) -> list[int]:
+    """The four-digit years in ``text``, in order."""
+    return [int(m.group()) for m in re.finditer(r"(?<!\d)(?:19|20)\d\d(?!\d)", text)]

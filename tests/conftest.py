@@ -1,0 +1,87 @@
+"""Shared fixtures: the sample releases, a fake labeller, and the model endpoint for cassette tests.
+
+Cassette tests replay answers recorded against the embedded model; CI runs them with the network
+blocked and ``--record-mode=none``, so a request missing from a cassette fails. ``make record``
+re-records them against a freshly started embedded server.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from extractor.labelling import AnswerError, Usage
+from extractor.prompting import FigureLabel, LabelRequest
+from schemas import Release
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLES = ROOT / "eval" / "samples"
+SAMPLE_NAMES = sorted(p.stem for p in SAMPLES.glob("*.txt"))
+REPLAY_BASE_URL = "http://127.0.0.1:9/v1"  # never contacted: cassettes answer, matched on path and body
+SCRUBBED_HEADERS = ("authorization", "cookie", "set-cookie", "openai-organization", "openai-project", "x-api-key", "api-key")
+
+
+def sample_text(name: str) -> str:
+    return (SAMPLES / f"{name}.txt").read_text(encoding="utf-8")
+
+
+def gold_release(name: str) -> Release:
+    text = sample_text(name)
+    return Release.from_json((SAMPLES / f"{name}.json").read_text(encoding="utf-8"), text=text)
+
+
+@dataclass
+class FakeLabeller:
+    """Answers every sentence with the same label, or fails when told to; records what it was asked."""
+
+    label_for: FigureLabel | None = None
+    usage: Usage = field(default_factory=Usage)
+    requests: list[LabelRequest] = field(default_factory=list)
+
+    def label(self, request: LabelRequest) -> dict[int, FigureLabel]:
+        self.requests.append(request)
+        self.usage.calls += 1
+        if self.label_for is None:
+            raise AnswerError("no answer")
+        return {tag: self.label_for for tag in range(1, len(request.numerals) + 1)}
+
+
+def _scrub_response(response: dict[str, Any]) -> dict[str, Any]:
+    headers = response.get("headers", {})
+    for name in list(headers):
+        if name.lower() in SCRUBBED_HEADERS or name.lower() in ("date", "server"):
+            del headers[name]
+    return response
+
+
+@pytest.fixture(scope="module")
+def vcr_config() -> dict[str, Any]:
+    return {
+        "filter_headers": [(name, None) for name in SCRUBBED_HEADERS],
+        "before_record_response": _scrub_response,
+        "match_on": ["method", "path", "body"],
+        "decode_compressed_response": True,
+    }
+
+
+@pytest.fixture(scope="session")
+def model_endpoint(request: pytest.FixtureRequest) -> Iterator[str]:
+    """The embedded server's URL when recording, else a URL nothing listens on (cassettes answer)."""
+    mode = request.config.getoption("--record-mode", default="none")
+    if mode in (None, "none"):
+        yield REPLAY_BASE_URL
+        return
+    from extractor.embedded_server import running_server
+    from extractor.model_files import ensure_model
+
+    with running_server(ensure_model()) as base_url:
+        yield base_url
+
+
+def load_json(path: Path) -> Any:
+    return json.loads(path.read_text(encoding="utf-8"))
