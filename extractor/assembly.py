@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 
+from extractor.gazetteer import NATIONAL_WORDS
 from extractor.numerals import Numeral
 from extractor.prompting import FigureLabel
 from extractor.release_context import ReleaseContext
@@ -19,15 +20,24 @@ _REGION_SUFFIX = re.compile(r"\s+(?:province|city|municipality|region|autonomous
 
 
 def assemble(
-    numeral: Numeral, label: FigureLabel | None, context: ReleaseContext, tag_spans: dict[int, tuple[int, int]]
+    numeral: Numeral,
+    label: FigureLabel | None,
+    context: ReleaseContext,
+    tag_spans: dict[int, tuple[int, int]],
+    where: str = "",
 ) -> Figure:
-    """The contract's Figure for ``numeral``, with ``label`` (or code-only defaults when it is None)."""
+    """The contract's Figure for ``numeral``, with ``label`` (or code-only defaults when it is None).
+
+    ``where`` is the text around the figure (its sentence and the one before): a region the model
+    names must stand there (``China`` as a national word), or the release's region is kept.
+    """
     unit = numeral.unit or (label.metric.split()[-1] if label else "count")
     measure = code_measure(numeral) or (Measure(label.measure) if label else default_measure(numeral))
     period_start, period_end = context.period_start, context.period_end
-    if label and label.period_start and label.period_end and label.period_start <= label.period_end:
-        period_start, period_end = label.period_start, label.period_end
-    region = _clean_region(label.region) if label and label.region.strip() else context.region
+    if label and label.start and label.end and label.start <= label.end:
+        period_start, period_end = label.start, label.end
+    region = _named_region(label.region, where) if label else None
+    region = region or context.region
     sector = _clean(label.sector) if label else None
     figure_fields = {"region": region, "period_start": period_start, "period_end": period_end, "sector": sector}
     metric = _clean(label.metric) if label else None
@@ -50,20 +60,32 @@ def assemble(
         period_end=period_end,
         status=Status(label.status) if label else Status.ACTUAL,
         bound=numeral.bound,
-        compared_to=_compared_to(label, figure_fields, metric) if label else None,
+        compared_to=_compared_to(label, figure_fields, metric, where) if label else None,
         refers_to=refers_to,
     )
 
 
 def code_measure(numeral: Numeral) -> Measure | None:
-    """The measure when the unit settles it, else None."""
+    """The measure when the unit settles it, else None (percent and times are the model's to read)."""
     if numeral.unit == "percentage_point":
         return Measure.DIFFERENCE
     if numeral.unit == "rank":
         return Measure.RANK
     if numeral.unit == "fraction":
         return Measure.SHARE
+    if numeral.unit not in (None, "percent", "times"):
+        return Measure.LEVEL  # an amount of money, a mass, an area or a count
     return None
+
+
+def _named_region(region: str | None, where: str) -> str | None:
+    """The model's region if the text around the figure names it, else None."""
+    cleaned = _clean_region(region or "")
+    if not cleaned:
+        return None
+    if cleaned.lower() in ("china", "national", "the country", "nationwide"):
+        return "China" if NATIONAL_WORDS.search(where) or "China" in where else None
+    return cleaned if cleaned.lower() in where.lower() else None
 
 
 def default_measure(numeral: Numeral) -> Measure:
@@ -71,24 +93,25 @@ def default_measure(numeral: Numeral) -> Measure:
     return Measure.GROWTH if numeral.unit in ("percent", "times") else Measure.LEVEL
 
 
-def _compared_to(label: FigureLabel, figure: dict[str, str | None], metric: str | None) -> ComparedTo | None:
+def _compared_to(
+    label: FigureLabel, figure: dict[str, str | None], metric: str | None, where: str
+) -> ComparedTo | None:
     if label.compared_to is None:
         return None
     base = label.compared_to
     values = {
-        "region": _clean_region(base.region) if base.region else None,
-        "period_start": base.period_start,
-        "period_end": base.period_end,
+        "region": _named_region(base.region, where),
+        "period_start": base.start,
+        "period_end": base.end,
         "metric": _clean(base.metric),
         "sector": _clean(base.sector),
     }
     own = {**figure, "metric": metric}
+    own_period = (figure["period_start"], figure["period_end"])
     kept = {key: value for key, value in values.items() if value is not None and value != own.get(key)}
-    if ("period_start" in kept) != ("period_end" in kept):
-        kept.setdefault("period_start", base.period_start)
-        kept.setdefault("period_end", base.period_end)
-    if kept.get("period_start") and kept.get("period_end") and kept["period_start"] > kept["period_end"]:
-        kept.pop("period_start"), kept.pop("period_end")
+    kept.pop("period_start", None), kept.pop("period_end", None)
+    if base.start and base.end and base.start <= base.end and (base.start, base.end) != own_period:
+        kept.update(period_start=base.start, period_end=base.end)  # a base period is whole or absent
     return ComparedTo(**kept) if kept else None
 
 

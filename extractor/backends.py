@@ -73,7 +73,7 @@ def resolve_settings(
         base_url=base_url,
         api_key=env.get("OPENAI_API_KEY") or "no-key-needed",
         model=model,
-        response_format=chosen_format,  # type: ignore[arg-type]
+        response_format=chosen_format,
         timeout_s=timeout,
     )
 

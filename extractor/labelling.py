@@ -75,7 +75,8 @@ class InstructorLabeller:
         answer_model = request.answer_model()
         extra: dict[str, Any] = {}
         if self.response_format == "llama_cpp":
-            extra["extra_body"] = {"response_format": {"type": "json_object", "schema": answer_model.model_json_schema()}}
+            schema = answer_model.model_json_schema()
+            extra["extra_body"] = {"response_format": {"type": "json_object", "schema": schema}}
         started = time.monotonic()
         try:
             answer: BaseModel = self._instructor.chat.completions.create(
@@ -101,7 +102,7 @@ class InstructorLabeller:
 
 
 def translate_error(exc: Exception, model: str) -> Exception:
-    """relfig's error for whatever the provider or instructor raised."""
+    """Relfig's error for whatever the provider or instructor raised."""
     cause = _root_cause(exc)
     if isinstance(cause, openai.AuthenticationError):
         return UsageError("the endpoint refused the API key; set OPENAI_API_KEY to a valid key")

@@ -80,9 +80,7 @@ def find_numerals(text: str) -> list[Numeral]:
     taken: list[tuple[int, int]] = []
     for match in _RANK.finditer(text):
         start, end = match.span(1)
-        found.append(
-            _read(text, start, end, float(w.ORDINAL_WORDS[match.group(1).lower()]), body_end, rank=True)
-        )
+        found.append(_read(text, start, end, float(w.ORDINAL_WORDS[match.group(1).lower()]), body_end, rank=True))
         taken.append((start, end))
     for match in _DIGITS.finditer(text):
         value = float(match.group().replace(",", ""))
@@ -223,7 +221,7 @@ def _exclusion(text: str, start: int, end: int, before: str, after: str, scale: 
         return _word_exclusion(text, start, end, before, after)
     if _is_latin(prev_char) or (_is_latin(next_char) and not _SCALE.match(after) and not _unit_match(after)):
         return "part of a name or code (like 5G, 18th, B2)"
-    if re.match(r"^\s*[-–]\s*\d", after) and not re.match(r"^\s*[-–]\s*\d+(\.\d+)?\s*%", after) or re.search(
+    if (re.match(r"^\s*[-–]\s*\d", after) and not re.match(r"^\s*[-–]\s*\d+(\.\d+)?\s*%", after)) or re.search(
         r"\d\s*[-–]\s*$", before
     ):
         if not _is_year(surface):

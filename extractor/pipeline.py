@@ -42,15 +42,13 @@ def pieces_of(text: str) -> list[Piece]:
     return pieces
 
 
-def extract_release(
-    source: Source, labeller: Labeller, on_piece: Callable[[int, int], None] | None = None
-) -> Release:
+def extract_release(source: Source, labeller: Labeller, on_piece: Callable[[int, int], None] | None = None) -> Release:
     """The Release record of ``source``; every figure grounded by construction."""
     context = read_context(source.text)
     pieces = pieces_of(source.text)
     figures = []
     for done, piece in enumerate(pieces, start=1):
-        request = LabelRequest(context=context, sentence=piece.sentence, numerals=piece.numerals, previous=piece.previous)
+        request = LabelRequest(context, piece.sentence, piece.numerals, piece.previous)
         labels: dict[int, FigureLabel] = {}
         try:
             labels = labeller.label(request)
@@ -58,7 +56,8 @@ def extract_release(
             labeller.usage.invalid_answers += 1
         tag_spans = {tag: numeral.span for tag, numeral in enumerate(piece.numerals, start=1)}
         for tag, numeral in enumerate(piece.numerals, start=1):
-            figures.append(assemble(numeral, labels.get(tag), context, tag_spans))
+            where = f"{piece.previous}\n{piece.sentence.text}"
+            figures.append(assemble(numeral, labels.get(tag), context, tag_spans, where))
         if on_piece:
             on_piece(done, len(pieces))
     return Release.model_validate(

@@ -37,12 +37,13 @@ In each sentence every figure is tagged right after its number, like 5.3%[#1]. F
 - region: where it applies, an English name without "province" or "city"; China for national figures; a city when the figure is a city's.
 - sector: the industry, product, ownership class or enterprise group it is restricted to, else null.
 - entity: the one named company or organisation it is about, else null.
-- period_start, period_end: months YYYY-MM it covers; "in March" is {year}-03 to {year}-03; full year 2023 is 2023-01 to 2023-12.
+- start, end: the first and last month YYYY-MM it covers; "in March" is {year}-03 to {year}-03; full year 2023 is 2023-01 to 2023-12.
 - status: actual, target (aims, plans) or forecast (expected).
-- compared_to: for a difference or a share, what it is compared with or a part of, giving only what differs (region, period_start, period_end, metric, sector); else null.
+- compared_to: for a difference or a share, what it is compared with or a part of, giving only what differs (region, start, end, metric, sector) and null for the rest; else null.
 - refers_to: for a difference, the tag number of the figure it is the difference from, else null.
 Example: "output grew by 5.3%[#1], 0.3[#2] percentage points higher than the national level" ->
-#1 growth, metric industrial value added; #2 difference, metric industrial value added growth, compared_to {{"region": "China"}}, refers_to 1."""
+#1 growth, metric industrial value added; #2 difference, metric industrial value added growth, compared_to region China, refers_to 1.
+Reply with compact JSON."""
 
 
 class ComparedToLabel(BaseModel):
@@ -50,15 +51,15 @@ class ComparedToLabel(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    region: str | None = Field(description="Region of the base, if it differs.")
-    period_start: str | None = Field(pattern=_PERIOD_PATTERN, description="First month of the base period.")
-    period_end: str | None = Field(pattern=_PERIOD_PATTERN, description="Last month of the base period.")
-    metric: str | None = Field(description="Metric of the base or whole, if it differs.")
-    sector: str | None = Field(description="Sector of the base, if it differs.")
+    region: str | None = Field(max_length=60, description="Region of the base, if it differs.")
+    start: str | None = Field(pattern=_PERIOD_PATTERN, description="First month of the base period.")
+    end: str | None = Field(pattern=_PERIOD_PATTERN, description="Last month of the base period.")
+    metric: str | None = Field(max_length=80, description="Metric of the base or whole, if it differs.")
+    sector: str | None = Field(max_length=80, description="Sector of the base, if it differs.")
 
 
 class FigureLabel(BaseModel):
-    """The semantic fields the model fills for one tagged figure."""
+    """The semantic fields the model fills for one tagged figure (short keys: every token is time)."""
 
     model_config = ConfigDict(extra="forbid")
 
@@ -67,8 +68,8 @@ class FigureLabel(BaseModel):
     region: str = Field(min_length=1, max_length=60, description="Where it applies, e.g. Liaoning or China.")
     sector: str | None = Field(max_length=80, description="Industry, product or group, or null.")
     entity: str | None = Field(max_length=80, description="Named organisation, or null.")
-    period_start: str | None = Field(pattern=_PERIOD_PATTERN, description="First month covered, YYYY-MM.")
-    period_end: str | None = Field(pattern=_PERIOD_PATTERN, description="Last month covered, YYYY-MM.")
+    start: str | None = Field(pattern=_PERIOD_PATTERN, description="First month covered, YYYY-MM.")
+    end: str | None = Field(pattern=_PERIOD_PATTERN, description="Last month covered, YYYY-MM.")
     status: Literal["actual", "target", "forecast"] = Field(description="actual, target or forecast.")
     compared_to: ComparedToLabel | None = Field(description="Base of a difference or share, or null.")
     refers_to: int | None = Field(description="Tag number of the figure a difference is from, or null.")

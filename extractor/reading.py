@@ -1,7 +1,7 @@
 """Read a release file (.txt, .md, .html) into text, whatever encoding a Chinese site used.
 
 The text returned here is "the release text as read": spans index into it and its SHA-256
-gives the release id. Line endings are normalised to ``\\n``; nothing else is changed.
+gives the release id. Line endings are normalised to LF; nothing else is changed.
 """
 
 from __future__ import annotations

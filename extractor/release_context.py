@@ -10,7 +10,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from extractor.furniture import furniture_start
-from extractor.gazetteer import NATIONAL_WORDS, PROVINCES
+from extractor.gazetteer import PROVINCES
 from extractor.periods import find_period_phrases, years_mentioned
 
 _MONTHS = {m: i for i, m in enumerate(
@@ -94,10 +94,8 @@ def main_region(text: str) -> str:
     counts: Counter[str] = Counter()
     for name, pattern in PROVINCES.items():
         counts[name] = len(pattern.findall(text))
-    best, count = counts.most_common(1)[0] if counts else ("", 0)
-    if count:
-        return best
-    return "China" if NATIONAL_WORDS.search(text) else "China"
+    best, count = counts.most_common(1)[0]
+    return best if count else "China"  # no province named: a national release
 
 
 def main_period(text: str, published: str | None) -> tuple[str, str] | None:

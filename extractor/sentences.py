@@ -7,7 +7,9 @@ from dataclasses import dataclass
 
 # A sentence ends at . ! ? ; (or their CJK forms) before white space, or at a line break.
 _BOUNDARY = re.compile(r"(?<=[.!?;。！？；])[”\"’']?\s+|\n+")
-_ABBREVIATIONS = re.compile(r"\b(?:No|Co|Ltd|Inc|Corp|Mr|Mrs|Ms|Dr|St|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec|vs|e\.g|i\.e|U\.S|approx)\.$")
+_ABBREVIATIONS = re.compile(
+    r"\b(?:No|Co|Ltd|Inc|Corp|Mr|Mrs|Ms|Dr|St|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec|vs|e\.g|i\.e|U\.S|approx)\.$"
+)
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,7 @@ import argparse
 import sys
 import time
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TextIO
 
@@ -18,7 +19,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from extractor.backends import open_labeller, resolve_settings
 from extractor.errors import RelfigError, UsageError
-from extractor.labelling import Usage
+from extractor.labelling import Labeller, Usage
 from extractor.pipeline import extract_release
 from extractor.reading import SUFFIXES, read_release
 
@@ -50,7 +51,9 @@ def build_parser() -> argparse.ArgumentParser:
         "extract", help="extract the figures of releases", description=EXTRACT_HELP,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )  # fmt: skip
-    extract.add_argument("inputs", nargs="+", type=Path, metavar="FILE_OR_DIR", help=".txt, .md or .html files, or folders of them")
+    extract.add_argument(
+        "inputs", nargs="+", type=Path, metavar="FILE_OR_DIR", help=".txt, .md or .html files, or folders of them"
+    )
     extract.add_argument("-o", "--output", type=Path, help="write here instead of stdout")
     _backend_options(extract)
     return parser
@@ -71,7 +74,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the exit code."""
     parser = build_parser()
     args = parser.parse_args(argv)
-    errors = Console(stderr=True)
+    errors = Console(stderr=True, soft_wrap=True)
     try:
         if args.command == "extract":
             return run_extract(args, errors)
@@ -108,42 +111,53 @@ def run_extract(args: argparse.Namespace, errors: Console) -> int:
     """``relfig extract``: each release in turn, written as soon as it is done."""
     files = expand_inputs(args.inputs)
     settings = resolve_settings(args.base_url, args.model, args.response_format, args.timeout)
-    several = len(files) > 1
     started = time.monotonic()
-    usage, figures, failed = Usage(), 0, []
+    tally = _Tally()
     out: TextIO = args.output.open("w", encoding="utf-8") if args.output else sys.stdout
     try:
         with _progress(errors) as progress:
-            releases_task = progress.add_task("releases", total=len(files))
+            releases = progress.add_task("releases", total=len(files))
             with open_labeller(settings, on_status=lambda m: progress.console.print(f"[dim]{m}[/dim]")) as labeller:
                 for path in files:
-                    sentences_task = progress.add_task(f"  {path.name}", total=None)
-                    began = time.monotonic()
-                    try:
-                        source = read_release(path)
-                        release = extract_release(
-                            source, labeller, on_piece=lambda d, t: progress.update(sentences_task, completed=d, total=t)
-                        )
-                    except RelfigError as exc:
-                        failed.append(path)
-                        progress.console.print(f"[red]failed:[/red] {path}: {exc}", highlight=False)
-                    else:
-                        figures += len(release.figures)
-                        out.write(release.to_json(indent=None if several else 2) + "\n")
-                        out.flush()
-                        progress.console.print(
-                            f"[green]done:[/green] {path.name}: {len(release.figures)} figures "
-                            f"in {time.monotonic() - began:.1f} s",
-                            highlight=False,
-                        )
-                    progress.remove_task(sentences_task)
-                    progress.advance(releases_task)
-                usage = labeller.usage
+                    _extract_one(path, labeller, progress, out, tally, indent=None if len(files) > 1 else 2)
+                    progress.advance(releases)
+                tally.usage = labeller.usage
     finally:
         if args.output:
             out.close()
-    _summary(errors, len(files), failed, figures, usage, time.monotonic() - started, args.output)
-    return EXIT_FAILED if failed else EXIT_OK
+    _summary(errors, len(files), tally, time.monotonic() - started, args.output)
+    return EXIT_FAILED if tally.failed else EXIT_OK
+
+
+@dataclass
+class _Tally:
+    figures: int = 0
+    failed: list[Path] = field(default_factory=list)
+    usage: Usage = field(default_factory=Usage)
+
+
+def _extract_one(
+    path: Path, labeller: Labeller, progress: Progress, out: TextIO, tally: _Tally, indent: int | None
+) -> None:
+    """Extract one release and write it; a failure is reported and counted, and the batch goes on."""
+    task = progress.add_task(f"  {path.name}", total=None)
+    began = time.monotonic()
+    try:
+        source = read_release(path)
+        release = extract_release(source, labeller, lambda done, of: progress.update(task, completed=done, total=of))
+    except RelfigError as exc:
+        tally.failed.append(path)
+        progress.console.print(f"[red]failed:[/red] {path}: {exc}", highlight=False)
+    else:
+        tally.figures += len(release.figures)
+        out.write(release.to_json(indent=indent) + "\n")
+        out.flush()
+        progress.console.print(
+            f"[green]done:[/green] {path.name}: {len(release.figures)} figures in {time.monotonic() - began:.1f} s",
+            highlight=False,
+        )
+    finally:
+        progress.remove_task(task)
 
 
 def _progress(console: Console) -> Progress:
@@ -153,14 +167,13 @@ def _progress(console: Console) -> Progress:
     )  # fmt: skip
 
 
-def _summary(
-    console: Console, total: int, failed: list[Path], figures: int, usage: Usage, seconds: float, output: Path | None
-) -> None:
-    done = total - len(failed)
+def _summary(console: Console, total: int, tally: _Tally, seconds: float, output: Path | None) -> None:
+    usage = tally.usage
     console.print(
-        f"{done} of {total} releases extracted, {figures} figures; {len(failed)} failed. "
-        f"LLM: {usage.calls} calls, {usage.prompt_tokens} prompt + {usage.completion_tokens} completion tokens, "
-        f"{usage.invalid_answers} sentences without a valid answer. Time: {seconds:.1f} s"
+        f"{total - len(tally.failed)} of {total} releases extracted, {tally.figures} figures; "
+        f"{len(tally.failed)} failed. LLM: {usage.calls} calls, {usage.prompt_tokens} prompt + "
+        f"{usage.completion_tokens} completion tokens, {usage.invalid_answers} sentences without a valid answer. "
+        f"Time: {seconds:.1f} s"
         + (f" ({seconds / total:.1f} s per release)" if total else "")
         + (f". Written to {output}" if output else ""),
         highlight=False,

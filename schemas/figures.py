@@ -149,9 +149,7 @@ class Figure(BaseModel):
             raise ValueError(f"surface {self.surface!r} does not fit span {list(self.span)}")
         text = info.context.get("text") if isinstance(info.context, dict) else None
         if text is not None and text[start:end] != self.surface:
-            raise ValueError(
-                f"surface {self.surface!r} is not the text at span {list(self.span)}: {text[start:end]!r}"
-            )
+            raise ValueError(f"surface {self.surface!r} is not the text at span {list(self.span)}: {text[start:end]!r}")
         return self
 
     @property

@@ -23,7 +23,15 @@ ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "eval" / "samples"
 SAMPLE_NAMES = sorted(p.stem for p in SAMPLES.glob("*.txt"))
 REPLAY_BASE_URL = "http://127.0.0.1:9/v1"  # never contacted: cassettes answer, matched on path and body
-SCRUBBED_HEADERS = ("authorization", "cookie", "set-cookie", "openai-organization", "openai-project", "x-api-key", "api-key")
+SCRUBBED_HEADERS = (
+    "authorization",
+    "cookie",
+    "set-cookie",
+    "openai-organization",
+    "openai-project",
+    "x-api-key",
+    "api-key",
+)
 
 
 def sample_text(name: str) -> str:
@@ -67,6 +75,19 @@ def vcr_config() -> dict[str, Any]:
         "match_on": ["method", "path", "body"],
         "decode_compressed_response": True,
     }
+
+
+@pytest.fixture(scope="module")
+def vcr_cassette_dir() -> str:
+    return str(Path(__file__).resolve().parent / "cassettes")
+
+
+@pytest.fixture
+def vcr_cassette_name(request: pytest.FixtureRequest) -> str:
+    """One cassette per sample release, shared by every test that extracts it."""
+    params = getattr(getattr(request.node, "callspec", None), "params", {})
+    name = params.get("name") or getattr(request.module, "CASSETTE_SAMPLE", None)
+    return f"extract_{name}" if name else request.node.name
 
 
 @pytest.fixture(scope="session")

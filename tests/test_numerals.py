@@ -29,11 +29,39 @@ CASES = [
     Case("percent", "rose by 5.3% year-on-year", "5.3", 5.3, unit="percent"),
     Case("percent word", "an increase of 5.6 percent", "5.6", 5.6, unit="percent"),
     Case("percentage points", "0.3 percentage points higher than", "0.3", 0.3, unit="percentage_point"),
-    Case("points lower is negative", "0.8 percentage points lower than", "0.8", 0.8, unit="percentage_point", negative=True),
-    Case("decreased by is negative", "output decreased by 1.1% year-on-year", "1.1", 1.1, unit="percent", negative=True),
-    Case("narrowed by is negative", "the gap has narrowed by 0.6 percentage points", "0.6", 0.6, unit="percentage_point", negative=True),
-    Case("narrowed from keeps sign", "the gap narrowed from 2.2 percentage points to 0.8", "2.2", 2.2, unit="percentage_point"),
-    Case("by % between rates is points", "surpassing the national average by 0.4%, with", "0.4", 0.4, unit="percentage_point"),
+    Case(
+        "points lower is negative",
+        "0.8 percentage points lower than",
+        "0.8",
+        0.8,
+        unit="percentage_point",
+        negative=True,
+    ),
+    Case(
+        "decreased by is negative", "output decreased by 1.1% year-on-year", "1.1", 1.1, unit="percent", negative=True
+    ),
+    Case(
+        "narrowed by is negative",
+        "the gap has narrowed by 0.6 percentage points",
+        "0.6",
+        0.6,
+        unit="percentage_point",
+        negative=True,
+    ),
+    Case(
+        "narrowed from keeps sign",
+        "the gap narrowed from 2.2 percentage points to 0.8",
+        "2.2",
+        2.2,
+        unit="percentage_point",
+    ),
+    Case(
+        "by % between rates is points",
+        "surpassing the national average by 0.4%, with",
+        "0.4",
+        0.4,
+        unit="percentage_point",
+    ),
     Case("billion yuan", "a total profit of 18.57 billion yuan", "18.57", 18.57, scale=1e9, unit="CNY"),
     Case("trillion yuan", "total investment of 2.5 trillion yuan", "2.5", 2.5, scale=1e12, unit="CNY"),
     Case("dollar sign", "with an investment of 15 billion yuan ($2.23 billion)", "2.23", 2.23, scale=1e9, unit="USD"),
@@ -45,19 +73,33 @@ CASES = [
     Case("million tons", "an annual output of 1.6 million tons", "1.6", 1.6, scale=1e6, unit="tonne"),
     Case("times", "exports rose 7.7 times", "7.7", 7.7, unit="times"),
     Case("count of cities", "with 13 cities experiencing positive growth", "13", 13, unit="city"),
-    Case("over bound", "accumulated over 110,000 5G base stations", "110,000", 110000, unit="station", bound=Bound.OVER),
+    Case(
+        "over bound", "accumulated over 110,000 5G base stations", "110,000", 110000, unit="station", bound=Bound.OVER
+    ),
     Case("nearly bound", "helped solve nearly 100 problems", "100", 100, unit="problem", bound=Bound.ABOUT),
     Case("exceeding bound", "a growth rate exceeding 10%", "10", 10, unit="percent", bound=Bound.OVER),
     Case("less than bound", "the repair rate is less than 5 percent", "5", 5, unit="percent", bound=Bound.UNDER),
     Case("number word", "Eight cities outperformed the national average", "Eight", 8, unit="city"),
-    Case("fraction word", "It has gathered one-seventh of the province's foreign-funded enterprises", "one-seventh", 1 / 7, unit="fraction"),
+    Case(
+        "fraction word",
+        "It has gathered one-seventh of the province's foreign-funded enterprises",
+        "one-seventh",
+        1 / 7,
+        unit="fraction",
+    ),
     Case("compound number word", "there were twenty-five projects", "twenty-five", 25, unit="project"),
     Case("ranking ordinal", "11.8 points higher than the national level, ranking fifth, 15.9", "fifth", 5, unit="rank"),
     Case("square kilometres", "With an area of 48 square kilometers, CGIP", "48", 48, unit="square_kilometre"),
     Case("SMEs are enterprises", "It fostered 3,356 innovative SMEs, 958 more", "3,356", 3356, unit="enterprise"),
     Case("N of M: M counts too", "13 of the 14 cities achieved positive growth", "14", 14, unit="city"),
     Case("N of M: N takes the noun", "13 of the 14 cities achieved positive growth", "13", 13, unit="city"),
-    Case("noun stated before", "Among the 40 major industries in the province, 30 saw increased value added", "30", 30, unit="industry"),
+    Case(
+        "noun stated before",
+        "Among the 40 major industries in the province, 30 saw increased value added",
+        "30",
+        30,
+        unit="industry",
+    ),
     Case("duration compound", "the four-day interview trip attracted journalists", "four", 4, unit="day"),
     Case("year", "In 2023, Liaoning made solid progress", "2023", excluded=True),
     Case("iso date", "2024-01-24", "24", excluded=True),
@@ -149,7 +191,11 @@ def test_every_sample_numeral_is_found_or_excluded(name: str) -> None:
     # Every digit sequence of the text is seen by the finder: found as a figure or excluded with a reason.
     digit_starts = {n.span[0] for n in every}
     for index, char in enumerate(text):
-        if char.isdigit() and (index == 0 or not text[index - 1].isdigit()) and text[index - 1 : index] not in (".", ","):
+        if (
+            char.isdigit()
+            and (index == 0 or not text[index - 1].isdigit())
+            and text[index - 1 : index] not in (".", ",")
+        ):
             assert any(s <= index < e for s, e in (n.span for n in every)), text[index - 20 : index + 20]
     assert digit_starts
 

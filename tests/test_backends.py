@@ -1,0 +1,43 @@
+"""Backend settings resolve in one place, flag then environment then default, with clear errors."""
+
+from __future__ import annotations
+
+import pytest
+
+from extractor.backends import resolve_settings
+from extractor.errors import UsageError
+from extractor.model_files import MODEL_NAME
+
+
+def test_nothing_configured_means_the_embedded_model() -> None:
+    settings = resolve_settings(environ={})
+    assert (settings.base_url, settings.model, settings.response_format, settings.name) == (None, MODEL_NAME, "llama_cpp", "embedded")
+
+
+def test_environment_selects_an_endpoint() -> None:
+    env = {"OPENAI_BASE_URL": "http://127.0.0.1:11434/v1", "RELFIG_MODEL": "qwen2.5:7b", "OPENAI_API_KEY": "sk-test"}
+    settings = resolve_settings(environ=env)
+    assert (settings.base_url, settings.model, settings.response_format, settings.api_key) == (
+        "http://127.0.0.1:11434/v1", "qwen2.5:7b", "json_schema", "sk-test",
+    )  # fmt: skip
+    assert "sk-test" not in repr(settings.name)
+
+
+def test_flags_win_over_the_environment() -> None:
+    env = {"OPENAI_BASE_URL": "http://a/v1", "RELFIG_MODEL": "a", "RELFIG_RESPONSE_FORMAT": "json_schema"}
+    settings = resolve_settings("http://b/v1", "b", "llama_cpp", 5.0, environ=env)
+    assert (settings.base_url, settings.model, settings.response_format, settings.timeout_s) == ("http://b/v1", "b", "llama_cpp", 5.0)
+
+
+@pytest.mark.parametrize(
+    ("env", "message"),
+    [
+        ({"OPENAI_BASE_URL": "http://a/v1"}, "RELFIG_MODEL"),
+        ({"RELFIG_RESPONSE_FORMAT": "xml"}, "RELFIG_RESPONSE_FORMAT must be one of"),
+        ({"RELFIG_TIMEOUT": "soon"}, "RELFIG_TIMEOUT must be a number"),
+    ],
+    ids=["endpoint without model", "unknown format", "bad timeout"],
+)
+def test_bad_settings_name_the_setting_to_change(env: dict[str, str], message: str) -> None:
+    with pytest.raises(UsageError, match=message):
+        resolve_settings(environ=env)

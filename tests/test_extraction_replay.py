@@ -1,0 +1,40 @@
+"""Extraction through the real openai + instructor path, replayed from cassettes of the embedded model.
+
+Recorded with ``make record`` against the embedded server (Qwen2.5-Coder-1.5B-Instruct Q4_K_M);
+replayed offline. A request the cassette does not hold fails the test, so a prompt or schema
+change that is not re-recorded is caught.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from extractor.assembly import UNLABELLED
+from extractor.backends import BackendSettings, open_labeller
+from extractor.model_files import MODEL_NAME
+from extractor.pipeline import extract_release, pieces_of
+from extractor.reading import read_release
+from schemas import Release
+
+from .conftest import SAMPLE_NAMES, SAMPLES
+
+
+def endpoint_settings(base_url: str) -> BackendSettings:
+    return BackendSettings(base_url=base_url, api_key="no-key-needed", model=MODEL_NAME, response_format="llama_cpp")
+
+
+@pytest.mark.vcr
+@pytest.mark.parametrize("name", SAMPLE_NAMES)
+def test_extract_sample(name: str, model_endpoint: str) -> None:
+    source = read_release(SAMPLES / f"{name}.txt")
+    with open_labeller(endpoint_settings(model_endpoint)) as labeller:
+        release = extract_release(source, labeller)
+    # Valid against the contract and grounded in the text, figure by figure.
+    Release.from_json(release.to_json(), text=source.text)
+    pieces = pieces_of(source.text)
+    assert [f.span for f in release.figures] == [n.span for p in pieces for n in p.numerals]
+    usage = labeller.usage
+    assert usage.calls >= len(pieces)
+    assert usage.prompt_tokens > 0 and usage.completion_tokens > 0
+    labelled = [f for f in release.figures if f.metric != UNLABELLED]
+    assert len(labelled) >= 0.8 * len(release.figures), f"{usage.invalid_answers} sentences got no valid answer"

@@ -1,0 +1,38 @@
+"""Live smoke test: really assemble and start the embedded model, extract a short release, stop it.
+
+Marked ``live``: it needs the local extra (llama-cpp-python and the model parts) and takes about
+a minute on two cores. ``make test`` runs it.
+"""
+
+from __future__ import annotations
+
+import httpx
+import pytest
+
+from extractor.backends import open_labeller, resolve_settings
+from extractor.pipeline import extract_release
+from extractor.reading import Source
+from schemas import Measure, Release
+
+SHORT_RELEASE = (
+    "Jilin's Industry Grows in the First Half\n\n"
+    "In the first half of 2024, Jilin's industrial value added grew by 6.2% year-on-year, "
+    "0.4 percentage points higher than the national level. All 9 cities of the province grew.\n"
+)
+
+
+@pytest.mark.live
+def test_embedded_model_extracts_a_short_release() -> None:
+    base_urls: list[str] = []
+    settings = resolve_settings(environ={})
+    with open_labeller(settings) as labeller:
+        base_urls.append(str(labeller.client.base_url))
+        release = extract_release(Source(text=SHORT_RELEASE, name="short"), labeller)
+    Release.from_json(release.to_json(), text=SHORT_RELEASE)
+    assert [(f.surface, f.unit) for f in release.figures] == [("6.2", "percent"), ("0.4", "percentage_point"), ("9", "city")]
+    assert release.figures[1].measure is Measure.DIFFERENCE
+    assert (release.region, release.period_start, release.period_end) == ("Jilin", "2024-01", "2024-06")
+    assert labeller.usage.calls >= 2 and labeller.usage.completion_tokens > 0
+    # The server was stopped when the block ended.
+    with pytest.raises(httpx.HTTPError):
+        httpx.get(f"{base_urls[0].rstrip('/')}/models", timeout=2.0)
