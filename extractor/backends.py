@@ -11,14 +11,17 @@ from __future__ import annotations
 import contextlib
 import os
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from pathlib import Path
 
 import openai
 
+from extractor.answer_cache import CachedLabeller
 from extractor.embedded_server import ServerSettings, running_server
 from extractor.errors import UsageError
-from extractor.labelling import InstructorLabeller, ResponseFormat
+from extractor.labelling import InstructorLabeller, Labeller, ResponseFormat, Usage
 from extractor.model_files import MODEL_NAME, ensure_model
+from extractor.prompting import FigureLabel, LabelRequest
 
 EMBEDDED = "embedded"
 DEFAULT_TIMEOUT_S = 300.0
@@ -88,17 +91,52 @@ def open_labeller(
     settings: BackendSettings,
     on_status: Callable[[str], None] | None = None,
     server: ServerSettings | None = None,
-) -> Iterator[InstructorLabeller]:
-    """A labeller for the configured backend; for the embedded model, the server runs inside the block."""
-    status = on_status or (lambda _message: None)
-    if settings.base_url is not None:
-        yield _labeller(settings.base_url, settings)
-        return
-    status("preparing the embedded model (first run assembles it, about 1.1 GB)")
-    model_path = ensure_model()
-    status("starting the embedded model server on 127.0.0.1")
-    with running_server(model_path, server) as base_url:
-        yield _labeller(base_url, settings)
+    answer_cache: Path | None = None,
+) -> Iterator[Labeller]:
+    """A labeller for the configured backend, answering from ``answer_cache`` first when given.
+
+    The embedded model's server is started on the first question the cache cannot answer, and
+    stopped when the block ends: a run that the cache answers in full starts nothing.
+    """
+    with contextlib.ExitStack() as stack:
+        inner: Labeller
+        if settings.base_url is not None:
+            inner = _labeller(settings.base_url, settings)
+        else:
+            inner = _EmbeddedLabeller(settings, stack, on_status or (lambda _message: None), server)
+        if answer_cache is not None:
+            identity = {"model": settings.model, "backend": settings.name, "response_format": settings.response_format}
+            yield CachedLabeller(inner, identity, answer_cache)
+        else:
+            yield inner
+
+
+@dataclass
+class _EmbeddedLabeller:
+    """Starts the embedded model on first use, inside the caller's exit stack."""
+
+    settings: BackendSettings
+    stack: contextlib.ExitStack
+    on_status: Callable[[str], None]
+    server: ServerSettings | None
+    usage: Usage = field(default_factory=Usage)
+    _started: InstructorLabeller | None = None
+
+    def label(self, request: LabelRequest) -> dict[int, FigureLabel]:
+        """Start the server if needed, then ask it."""
+        if self._started is None:
+            self.on_status("preparing the embedded model (the first run assembles it, 1.1 GB)")
+            model_path = ensure_model()
+            self.on_status("starting the embedded model server on 127.0.0.1")
+            base_url = self.stack.enter_context(running_server(model_path, self.server))
+            self._started = _labeller(base_url, self.settings)
+            self._started.usage = self.usage
+        return self._started.label(request)
+
+    @property
+    def base_url(self) -> str | None:
+        """The running server's URL, or None before the first question."""
+        return str(self._started.client.base_url) if self._started else None
 
 
 def _labeller(base_url: str, settings: BackendSettings) -> InstructorLabeller:

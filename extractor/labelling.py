@@ -35,6 +35,7 @@ class Usage:
     prompt_tokens: int = 0
     completion_tokens: int = 0
     invalid_answers: int = 0
+    cache_hits: int = 0
     seconds: float = 0.0
 
     def add(self, other: Usage) -> None:
@@ -43,13 +44,17 @@ class Usage:
         self.prompt_tokens += other.prompt_tokens
         self.completion_tokens += other.completion_tokens
         self.invalid_answers += other.invalid_answers
+        self.cache_hits += other.cache_hits
         self.seconds += other.seconds
 
 
 class Labeller(Protocol):
     """Anything that labels the tagged figures of a sentence."""
 
-    usage: Usage
+    @property
+    def usage(self) -> Usage:
+        """What its model calls cost so far."""
+        ...
 
     def label(self, request: LabelRequest) -> dict[int, FigureLabel]:
         """One label per tag number, or `AnswerError` when no valid answer came."""

@@ -16,18 +16,10 @@ from pydantic import BaseModel, ConfigDict, Field, create_model
 from extractor.numerals import Numeral
 from extractor.release_context import ReleaseContext
 from extractor.sentences import Sentence
+from schemas import METRIC_VOCABULARY
 
 PROMPT_VERSION = "1"
 _PERIOD_PATTERN = r"^[12][0-9]{3}-(0[1-9]|1[0-2])$"
-
-VOCABULARY = (
-    "gdp, industrial value added, output value, total profit, operating revenue, fixed asset investment, "
-    "industrial investment, manufacturing investment, infrastructure investment, real estate development "
-    "investment, high-tech manufacturing investment, retail sales of consumer goods, import and export value, "
-    "exports, imports, foreign direct investment, electricity consumption, product output, per capita "
-    "disposable income, consumer price index, industries with growth, cities with positive growth, "
-    "enterprises, projects, investment amount, funds awarded"
-)
 
 SYSTEM_TEMPLATE = """You label the statistical figures of a press release for a database.
 Release: region {region}; main period {period}; published {published}; headline: {title}.
@@ -120,6 +112,6 @@ def system_message(context: ReleaseContext) -> str:
         period=period,
         published=context.published or "unknown",
         title=context.title or "none",
-        vocabulary=VOCABULARY,
+        vocabulary=", ".join(METRIC_VOCABULARY),
         year=context.year or "YYYY",
     )

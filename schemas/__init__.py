@@ -1,5 +1,25 @@
 """Domain types of relfig: the contract's Release and Figure records. Imports nothing of ours."""
 
-from schemas.figures import SCALES, Bound, ComparedTo, Figure, Measure, Release, Status, release_id_of
+from schemas.figures import (
+    METRIC_VOCABULARY,
+    SCALES,
+    Bound,
+    ComparedTo,
+    Figure,
+    Measure,
+    Release,
+    Status,
+    release_id_of,
+)
 
-__all__ = ["SCALES", "Bound", "ComparedTo", "Figure", "Measure", "Release", "Status", "release_id_of"]
+__all__ = [
+    "METRIC_VOCABULARY",
+    "SCALES",
+    "Bound",
+    "ComparedTo",
+    "Figure",
+    "Measure",
+    "Release",
+    "Status",
+    "release_id_of",
+]

@@ -17,9 +17,21 @@ from pydantic import (
     BaseModel,
     ConfigDict,
     Field,
+    Strict,
+    StrictInt,
     ValidationInfo,
     model_validator,
 )
+
+METRIC_VOCABULARY: tuple[str, ...] = (
+    "gdp", "industrial value added", "output value", "total profit", "operating revenue", "fixed asset investment",
+    "industrial investment", "manufacturing investment", "infrastructure investment",
+    "real estate development investment", "high-tech manufacturing investment", "retail sales of consumer goods",
+    "import and export value", "exports", "imports", "foreign direct investment", "electricity consumption",
+    "product output", "per capita disposable income", "consumer price index", "industries with growth",
+    "cities with positive growth", "enterprises", "projects", "investment amount", "funds awarded",
+)  # fmt: skip
+"""The contract's metric vocabulary, used whole when it fits."""
 
 _PERIOD = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
 _DATE = re.compile(r"^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$")
@@ -60,7 +72,8 @@ def _scale(value: float) -> float:
 
 
 Period = Annotated[str | None, AfterValidator(_period)]
-Span = Annotated[tuple[int, int], AfterValidator(_span)]
+Span = Annotated[tuple[StrictInt, StrictInt], AfterValidator(_span)]
+Number = Annotated[float, Strict()]
 
 
 class Measure(StrEnum):
@@ -89,7 +102,9 @@ class Bound(StrEnum):
     UNDER = "under"
 
 
-_STRICT = ConfigDict(extra="forbid", frozen=True, strict=True, use_enum_values=False)
+# Frozen and closed; numbers and spans are strict (no "5.3" strings), enums and tuples accept
+# their JSON forms so that records can be built from plain dicts as well as from JSON.
+_STRICT = ConfigDict(extra="forbid", frozen=True)
 
 
 class ComparedTo(BaseModel):
@@ -120,8 +135,8 @@ class Figure(BaseModel):
 
     span: Span = Field(description="[start, end] character offsets of the numeral, end exclusive.")
     surface: str = Field(min_length=1, description="The numeral as written: text[start:end].")
-    value: float = Field(description="The number as written, signed by direction.")
-    scale: Annotated[float, AfterValidator(_scale)] = Field(
+    value: Number = Field(description="The number as written, signed by direction.")
+    scale: Annotated[Number, AfterValidator(_scale)] = Field(
         default=1.0, description="Multiplier word after the numeral (1, 1e3, 1e4, 1e6, 1e8, 1e9, 1e12)."
     )
     unit: str = Field(

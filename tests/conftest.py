@@ -106,3 +106,9 @@ def model_endpoint(request: pytest.FixtureRequest) -> Iterator[str]:
 
 def load_json(path: Path) -> Any:
     return json.loads(path.read_text(encoding="utf-8"))
+
+
+@pytest.fixture(autouse=True)
+def _private_answer_cache(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Tests never read or fill the user's answer cache."""
+    monkeypatch.setenv("RELFIG_ANSWER_CACHE_DIR", str(tmp_path_factory.mktemp("answers")))

@@ -11,7 +11,12 @@ from extractor.model_files import MODEL_NAME
 
 def test_nothing_configured_means_the_embedded_model() -> None:
     settings = resolve_settings(environ={})
-    assert (settings.base_url, settings.model, settings.response_format, settings.name) == (None, MODEL_NAME, "llama_cpp", "embedded")
+    assert (settings.base_url, settings.model, settings.response_format, settings.name) == (
+        None,
+        MODEL_NAME,
+        "llama_cpp",
+        "embedded",
+    )
 
 
 def test_environment_selects_an_endpoint() -> None:
@@ -26,7 +31,12 @@ def test_environment_selects_an_endpoint() -> None:
 def test_flags_win_over_the_environment() -> None:
     env = {"OPENAI_BASE_URL": "http://a/v1", "RELFIG_MODEL": "a", "RELFIG_RESPONSE_FORMAT": "json_schema"}
     settings = resolve_settings("http://b/v1", "b", "llama_cpp", 5.0, environ=env)
-    assert (settings.base_url, settings.model, settings.response_format, settings.timeout_s) == ("http://b/v1", "b", "llama_cpp", 5.0)
+    assert (settings.base_url, settings.model, settings.response_format, settings.timeout_s) == (
+        "http://b/v1",
+        "b",
+        "llama_cpp",
+        5.0,
+    )
 
 
 @pytest.mark.parametrize(

@@ -33,7 +33,9 @@ def test_missing_input_is_a_usage_error(tmp_path: Path, capsys: pytest.CaptureFi
     assert "no such file or folder" in capsys.readouterr().err
 
 
-def test_endpoint_without_model_is_a_usage_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+def test_endpoint_without_model_is_a_usage_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     monkeypatch.setenv("OPENAI_BASE_URL", "http://127.0.0.1:9/v1")
     monkeypatch.delenv("RELFIG_MODEL", raising=False)
     (tmp_path / "r.txt").write_text("Output rose 5%.", encoding="utf-8")
@@ -41,7 +43,9 @@ def test_endpoint_without_model_is_a_usage_error(tmp_path: Path, monkeypatch: py
     assert "RELFIG_MODEL" in capsys.readouterr().err
 
 
-def test_unreadable_release_fails_alone_and_the_batch_goes_on(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+def test_unreadable_release_fails_alone_and_the_batch_goes_on(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     monkeypatch.setenv("OPENAI_BASE_URL", "http://127.0.0.1:9/v1")
     monkeypatch.setenv("RELFIG_MODEL", "m")
     (tmp_path / "a_empty.txt").write_text("  \n", encoding="utf-8")
@@ -56,7 +60,9 @@ def test_unreadable_release_fails_alone_and_the_batch_goes_on(tmp_path: Path, mo
 
 
 @pytest.mark.vcr
-def test_extract_writes_release_json_and_reports_usage(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], model_endpoint: str) -> None:
+def test_extract_writes_release_json_and_reports_usage(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], model_endpoint: str
+) -> None:
     monkeypatch.setenv("OPENAI_BASE_URL", model_endpoint if model_endpoint != REPLAY_BASE_URL else REPLAY_BASE_URL)
     monkeypatch.setenv("RELFIG_MODEL", "qwen2.5-coder-1.5b-instruct-q4_k_m")
     monkeypatch.setenv("RELFIG_RESPONSE_FORMAT", "llama_cpp")

@@ -9,7 +9,7 @@ from __future__ import annotations
 import httpx
 import pytest
 
-from extractor.backends import open_labeller, resolve_settings
+from extractor.backends import _EmbeddedLabeller, open_labeller, resolve_settings
 from extractor.pipeline import extract_release
 from extractor.reading import Source
 from schemas import Measure, Release
@@ -23,16 +23,22 @@ SHORT_RELEASE = (
 
 @pytest.mark.live
 def test_embedded_model_extracts_a_short_release() -> None:
-    base_urls: list[str] = []
     settings = resolve_settings(environ={})
     with open_labeller(settings) as labeller:
-        base_urls.append(str(labeller.client.base_url))
+        assert isinstance(labeller, _EmbeddedLabeller)
+        assert labeller.base_url is None, "nothing starts before the first question"
         release = extract_release(Source(text=SHORT_RELEASE, name="short"), labeller)
+        base_url = labeller.base_url
+    assert base_url is not None
     Release.from_json(release.to_json(), text=SHORT_RELEASE)
-    assert [(f.surface, f.unit) for f in release.figures] == [("6.2", "percent"), ("0.4", "percentage_point"), ("9", "city")]
+    assert [(f.surface, f.unit) for f in release.figures] == [
+        ("6.2", "percent"),
+        ("0.4", "percentage_point"),
+        ("9", "city"),
+    ]
     assert release.figures[1].measure is Measure.DIFFERENCE
     assert (release.region, release.period_start, release.period_end) == ("Jilin", "2024-01", "2024-06")
     assert labeller.usage.calls >= 2 and labeller.usage.completion_tokens > 0
     # The server was stopped when the block ended.
     with pytest.raises(httpx.HTTPError):
-        httpx.get(f"{base_urls[0].rstrip('/')}/models", timeout=2.0)
+        httpx.get(f"{base_url.rstrip('/')}/models", timeout=2.0)

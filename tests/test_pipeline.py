@@ -12,7 +12,9 @@ from schemas import Bound, ComparedTo, Measure
 
 from .conftest import SAMPLE_NAMES, FakeLabeller, gold_release, sample_text
 
-CONTEXT = ReleaseContext(title=None, published="2024-04-23", region="Liaoning", period_start="2024-01", period_end="2024-03")
+CONTEXT = ReleaseContext(
+    title=None, published="2024-04-23", region="Liaoning", period_start="2024-01", period_end="2024-03"
+)
 TEXT = (
     "In the first quarter of 2024, Liaoning industrial value added increased by 5.3% year-on-year, 0.3 percentage points higher "
     "than the national level, ranking fifth. Eight cities grew."
@@ -48,7 +50,11 @@ def test_code_decides_unit_measure_value_and_bound() -> None:
 
 
 def test_refers_to_and_compared_to_from_the_model() -> None:
-    label = _label(measure="difference", refers_to=1, compared_to=ComparedToLabel(region="China", start=None, end=None, metric=None, sector=None))
+    label = _label(
+        measure="difference",
+        refers_to=1,
+        compared_to=ComparedToLabel(region="China", start=None, end=None, metric=None, sector=None),
+    )
     numerals = tuple(find_figures(TEXT))
     spans = {1: numerals[0].span, 2: numerals[1].span}
     figure = assemble(numerals[1], label, CONTEXT, spans, where=TEXT)
@@ -69,8 +75,15 @@ def test_a_region_the_text_does_not_name_is_replaced_by_the_releases() -> None:
 
 def test_compared_to_keeps_only_what_differs() -> None:
     numeral = find_figures(TEXT)[1]
-    same = ComparedToLabel(region="Liaoning", start="2024-01", end="2024-03", metric="industrial value added", sector=None)
-    assert assemble(numeral, _label(metric="industrial value added", compared_to=same), CONTEXT, {}, where=TEXT).compared_to is None
+    same = ComparedToLabel(
+        region="Liaoning", start="2024-01", end="2024-03", metric="industrial value added", sector=None
+    )
+    assert (
+        assemble(
+            numeral, _label(metric="industrial value added", compared_to=same), CONTEXT, {}, where=TEXT
+        ).compared_to
+        is None
+    )
     other_year = ComparedToLabel(region=None, start="2023-01", end="2023-12", metric=None, sector=None)
     figure = assemble(numeral, _label(compared_to=other_year), CONTEXT, {}, where=TEXT)
     assert figure.compared_to == ComparedTo(period_start="2023-01", period_end="2023-12")

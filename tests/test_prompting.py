@@ -15,7 +15,9 @@ from extractor.sentences import split_sentences
 from .conftest import sample_text
 from .golden_files import assert_golden
 
-CONTEXT = ReleaseContext(title="Industry grows", published="2024-04-23", region="Liaoning", period_start="2024-01", period_end="2024-03")
+CONTEXT = ReleaseContext(
+    title="Industry grows", published="2024-04-23", region="Liaoning", period_start="2024-01", period_end="2024-03"
+)
 SENTENCE_TEXT = "Industrial value added increased by 5.3% year-on-year, 0.3 percentage points higher than in 2023."
 
 
@@ -54,7 +56,9 @@ def test_answer_model_has_exactly_one_key_per_tag() -> None:
 
 
 def test_answer_schema_is_golden() -> None:
-    assert_golden("answer_schema_2_tags.json", json.dumps(_request().answer_model().model_json_schema(), indent=2) + "\n")
+    assert_golden(
+        "answer_schema_2_tags.json", json.dumps(_request().answer_model().model_json_schema(), indent=2) + "\n"
+    )
 
 
 def test_system_message_is_golden() -> None:
