@@ -54,6 +54,8 @@ def html_report(scores: Sequence[ReleaseScore], texts: dict[str, str], document:
         _bar_chart(per_release),
         "<h2>Measure: gold (rows) against predicted (columns)</h2>",
         _confusion_table(document["measure_confusion"]),
+        "<h2>Checker</h2>",
+        _checker_table(document.get("checker")),
         "<h2>Worst misses</h2>",
         _misses_table(document["worst_misses"]),
         "<h2>Releases</h2>",
@@ -137,6 +139,30 @@ def _misses_table(misses: list[dict[str, Any]]) -> str:
     )
     head = "<tr><th class='l'>release</th><th class='l'>figure</th><th>at</th><th class='l'>wrong</th></tr>"
     return f"<table>{head}{rows}</table>"
+
+
+def _checker_table(checker: dict[str, Any] | None) -> str:
+    if not checker:
+        return "<p>not run</p>"
+    flags = "".join(
+        f"<tr><th class='l'>{_e(label)}</th>"
+        + "".join(f"<td>{counts.get(s, 0)}</td>" for s in ("error", "warning", "info"))
+        + "</tr>"
+        for label, counts in (
+            ("flags on this run", checker["run_flags"]),
+            ("flags on the gold labels", checker["gold_flags"]),
+        )
+    )
+    recall = "".join(
+        f"<tr><th class='l'>{_e(kind)}</th><td>{r['injected']}</td><td>{r['caught']}</td>"
+        f"<td>{r['recall']:.3f}</td></tr>"
+        for kind, r in checker["mutation_recall"].items()
+    )
+    return (
+        f"<table><tr><th></th><th>errors</th><th>warnings</th><th>notes</th></tr>{flags}</table>"
+        f"<table><tr><th class='l'>injected error</th><th>injected</th><th>caught</th><th>recall</th></tr>{recall}"
+        f"<tr><th class='l'>all</th><td></td><td></td><td>{checker['mutation_recall_overall']:.3f}</td></tr></table>"
+    )
 
 
 def _settings_line(settings: dict[str, Any]) -> str:

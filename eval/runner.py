@@ -8,9 +8,12 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
+from eval.mutation import mutation_recall, overall
 from eval.report import html_report, scores_document
 from eval.samples import Sample
 from eval.scoring import ReleaseScore, score_release
+from extractor.checking.checker import check_releases
+from extractor.checking.flags import Severity
 from extractor.labelling import Labeller
 from extractor.pipeline import extract_release
 from extractor.reading import read_release
@@ -47,7 +50,22 @@ def evaluate(
             on_release(sample, score)
     usage = asdict(labeller.usage)
     document = scores_document(scores, settings, usage)
+    document["checker"] = checker_quality(samples, predictions, texts)
     return EvalRun(tuple(predictions), tuple(scores), document, texts)
+
+
+def checker_quality(samples: Sequence[Sample], predictions: Sequence[Release], texts: dict[str, str]) -> dict[str, Any]:
+    """The checker beside the scores: its flags on this run and on the gold, and its recall on injected errors."""
+    run_report = check_releases([(p, texts[s.name]) for s, p in zip(samples, predictions, strict=True)])
+    gold_pairs = [(s.gold, texts[s.name]) for s in samples]
+    gold_report = check_releases(gold_pairs)
+    recalls = mutation_recall(gold_pairs)
+    return {
+        "run_flags": {severity.value: run_report.count(severity) for severity in Severity},
+        "gold_flags": {severity.value: gold_report.count(severity) for severity in Severity},
+        "mutation_recall": {r.kind: {"injected": r.injected, "caught": r.caught, "recall": r.recall} for r in recalls},
+        "mutation_recall_overall": overall(recalls),
+    }
 
 
 def write_outputs(run: EvalRun, directory: Path) -> list[Path]:

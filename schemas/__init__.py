@@ -9,6 +9,7 @@ from schemas.figures import (
     Measure,
     Release,
     Status,
+    is_currency,
     release_id_of,
 )
 
@@ -21,5 +22,6 @@ __all__ = [
     "Measure",
     "Release",
     "Status",
+    "is_currency",
     "release_id_of",
 ]

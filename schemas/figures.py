@@ -41,6 +41,11 @@ SCALES: tuple[float, ...] = (1.0, 1e3, 1e4, 1e6, 1e8, 1e9, 1e12)
 """The multipliers a scale word can stand for (1, thousand, 万, million, 亿, billion, trillion)."""
 
 
+def is_currency(unit: str) -> bool:
+    """Whether a unit is a currency code (``CNY``, ``USD``, ``JPY``, ``EUR``: three capitals)."""
+    return len(unit) == 3 and unit.isalpha() and unit.isupper()
+
+
 def release_id_of(text: str) -> str:
     """The contract's release id: the first 16 hex digits of the SHA-256 of the UTF-8 text."""
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
