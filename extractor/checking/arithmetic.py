@@ -151,7 +151,8 @@ def check_restated(releases: Sequence[Release]) -> Iterator[Flag]:
             if figure.period_start is None:
                 continue  # without a period, two statements need not be about the same thing
             groups[_identity(figure)].append((release.release_id, figure))
-    for members in groups.values():
+    for group in groups.values():
+        members = sorted(group, key=lambda member: (member[0], member[1].span))
         first_id, first = members[0]
         for release_id, other in members[1:]:
             tolerance = half_unit(first.surface) * first.scale + half_unit(other.surface) * other.scale + 1e-9
