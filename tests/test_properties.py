@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -34,7 +36,7 @@ def test_numeral_spans_are_inside_the_text_and_equal_the_surface(text: str) -> N
         assert numeral.value >= 0
     spans = [n.span for n in numerals]
     assert spans == sorted(spans)
-    assert all(a[1] <= b[0] for a, b in zip(spans, spans[1:], strict=False)), "numerals never overlap"
+    assert all(a[1] <= b[0] for a, b in itertools.pairwise(spans)), "numerals never overlap"
 
 
 @settings(max_examples=150, deadline=None)
