@@ -45,59 +45,22 @@ def test_broken_samples_are_clear_errors(tmp_path: Path, setup: str, message: st
         load_samples(tmp_path)
 
 
+def _figure(text: str, surface: str, unit: str, measure: str, metric: str) -> dict[str, object]:
+    start = text.index(surface)
+    return {"span": [start, start + len(surface)], "surface": surface, "value": float(surface), "unit": unit,
+            "measure": measure, "metric": metric, "region": "Liaoning"}  # fmt: skip
+
+
 def test_report_escapes_release_text_and_shows_every_state() -> None:
     text = "<script>alert(1)</script> Output rose 5.3% and 13 cities grew; 40 plants."
+    growth = _figure(text, "5.3", "percent", "growth", "output value")
+    cities = _figure(text, "13", "city", "level", "cities")
+    plants = _figure(text, "40", "plant", "level", "plants")
     gold = Release.model_validate(
-        {
-            "release_id": release_id_of(text),
-            "region": "Liaoning",
-            "figures": [
-                {
-                    "span": [text.index("5.3"), text.index("5.3") + 3],
-                    "surface": "5.3",
-                    "value": 5.3,
-                    "unit": "percent",
-                    "measure": "growth",
-                    "metric": "output value",
-                    "region": "Liaoning",
-                },
-                {
-                    "span": [text.index("13"), text.index("13") + 2],
-                    "surface": "13",
-                    "value": 13.0,
-                    "unit": "city",
-                    "measure": "level",
-                    "metric": "cities",
-                    "region": "Liaoning",
-                },
-            ],
-        }
+        {"release_id": release_id_of(text), "region": "Liaoning", "figures": [growth, cities]}
     )
     predicted = Release.model_validate(
-        {
-            "release_id": release_id_of(text),
-            "region": "Liaoning",
-            "figures": [
-                {
-                    "span": [text.index("5.3"), text.index("5.3") + 3],
-                    "surface": "5.3",
-                    "value": 5.3,
-                    "unit": "percent",
-                    "measure": "growth",
-                    "metric": "output value",
-                    "region": "Liaoning",
-                },
-                {
-                    "span": [text.index("40"), text.index("40") + 2],
-                    "surface": "40",
-                    "value": 40.0,
-                    "unit": "plant",
-                    "measure": "level",
-                    "metric": "plants",
-                    "region": "Liaoning",
-                },
-            ],
-        }
+        {"release_id": release_id_of(text), "region": "Liaoning", "figures": [growth, plants]}
     )
     score = score_release(gold, predicted, name="r<1>")
     document = scores_document([score], {"backend": "fake"}, {"calls": 0})
