@@ -13,6 +13,7 @@ from typing import Any, Literal, Protocol
 
 import instructor
 import openai
+from instructor.core import IncompleteOutputException, InstructorError
 from pydantic import BaseModel, ValidationError
 
 from extractor.errors import BackendError, UsageError
@@ -119,7 +120,9 @@ def translate_error(exc: Exception, model: str) -> Exception:
         return BackendError("cannot reach the model endpoint; is the server running and OPENAI_BASE_URL right?")
     if isinstance(cause, openai.APIStatusError):
         return BackendError(f"the model endpoint answered HTTP {cause.status_code}: {_short(cause.message)}")
-    if isinstance(cause, ValidationError | ValueError) or "Instructor" in type(exc).__name__:
+    if isinstance(cause, IncompleteOutputException):
+        return AnswerError("the answer was cut off at the token limit")
+    if isinstance(cause, ValidationError | ValueError | InstructorError):
         return AnswerError(f"no valid answer after retries: {_short(str(cause))}")
     return BackendError(f"the model call failed: {type(cause).__name__}: {_short(str(cause))}")
 
