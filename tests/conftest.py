@@ -100,8 +100,8 @@ def model_endpoint(request: pytest.FixtureRequest) -> Iterator[str]:
     from extractor.embedded_server import running_server
     from extractor.model_files import ensure_model
 
-    with running_server(ensure_model()) as base_url:
-        yield base_url
+    with running_server(ensure_model()) as server:
+        yield server.base_url
 
 
 def load_json(path: Path) -> Any:

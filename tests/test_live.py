@@ -6,10 +6,16 @@ a minute on two cores. ``make test`` runs it.
 
 from __future__ import annotations
 
+import os
+import signal
+import socket
+
 import httpx
 import pytest
 
+from extractor import embedded_server
 from extractor.backends import _EmbeddedLabeller, open_labeller, resolve_settings
+from extractor.model_files import ensure_model
 from extractor.pipeline import extract_release
 from extractor.reading import Source
 from schemas import Measure, Release
@@ -42,3 +48,34 @@ def test_embedded_model_extracts_a_short_release() -> None:
     # The server was stopped when the block ended.
     with pytest.raises(httpx.HTTPError):
         httpx.get(f"{base_url.rstrip('/')}/models", timeout=2.0)
+
+
+@pytest.mark.live
+def test_embedded_server_that_dies_mid_batch_is_started_again() -> None:
+    settings = resolve_settings(environ={})
+    with open_labeller(settings) as labeller:
+        assert isinstance(labeller, _EmbeddedLabeller)
+        first = extract_release(Source(text=SHORT_RELEASE, name="short"), labeller)
+        assert labeller.server is not None and labeller.server.alive
+        os.killpg(labeller.server.pid, signal.SIGKILL)  # the server crashes between two releases
+        labeller.server.wait()
+        second = extract_release(Source(text=SHORT_RELEASE, name="short"), labeller)
+        assert labeller.server.alive
+    assert [f.surface for f in second.figures] == [f.surface for f in first.figures]
+    assert labeller.usage.invalid_answers == 0
+
+
+@pytest.mark.live
+def test_a_port_taken_meanwhile_is_replaced_by_another(monkeypatch: pytest.MonkeyPatch) -> None:
+    taken = socket.socket()
+    taken.bind(("127.0.0.1", 0))
+    taken.listen()
+    ports = iter([taken.getsockname()[1]])
+    real_free_port = embedded_server.free_port
+    monkeypatch.setattr(embedded_server, "free_port", lambda: next(ports, None) or real_free_port())
+    try:
+        with embedded_server.running_server(ensure_model()) as server:
+            assert httpx.get(f"{server.base_url}/models", timeout=5).status_code == 200
+            assert str(taken.getsockname()[1]) not in server.base_url
+    finally:
+        taken.close()
