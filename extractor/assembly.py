@@ -8,9 +8,11 @@ grounded, with code-only labels and the release's own region and period.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 from extractor.gazetteer import NATIONAL_WORDS
 from extractor.numerals import Numeral
+from extractor.periods import find_period_phrases
 from extractor.prompting import FigureLabel
 from extractor.release_context import ReleaseContext
 from schemas import Bound, ComparedTo, Figure, Measure, Status
@@ -19,23 +21,32 @@ UNLABELLED = "unlabelled"
 _REGION_SUFFIX = re.compile(r"\s+(?:province|city|municipality|region|autonomous region)$", re.IGNORECASE)
 
 
+@dataclass(frozen=True)
+class Where:
+    """The text around a figure: its sentence (and where it starts) and the sentence before."""
+
+    sentence: str = ""
+    start: int = 0
+    previous: str = ""
+
+
 def assemble(
     numeral: Numeral,
     label: FigureLabel | None,
     context: ReleaseContext,
     tag_spans: dict[int, tuple[int, int]],
-    where: str = "",
+    where: Where | None = None,
 ) -> Figure:
     """The contract's Figure for ``numeral``, with ``label`` (or code-only defaults when it is None).
 
-    ``where`` is the text around the figure (its sentence and the one before): a region the model
-    names must stand there (``China`` as a national word), or the release's region is kept.
+    The period comes from the time words of the figure's sentence, else the release's period. A
+    region the model names is kept only when it is a place the sentence (or the one before) names,
+    ``China`` only with a national word in the sentence; otherwise the release's region stands.
     """
+    where = where or Where()
     unit = numeral.unit or (label.metric.split()[-1] if label else "count")
     measure = code_measure(numeral) or (Measure(label.measure) if label else default_measure(numeral))
-    period_start, period_end = context.period_start, context.period_end
-    if label and label.start and label.end and label.start <= label.end:
-        period_start, period_end = label.start, label.end
+    period_start, period_end = sentence_period(numeral, where, context)
     region = _named_region(label.region, where) if label else None
     region = region or context.region
     sector = _clean(label.sector) if label else None
@@ -78,14 +89,34 @@ def code_measure(numeral: Numeral) -> Measure | None:
     return None
 
 
-def _named_region(region: str | None, where: str) -> str | None:
-    """The model's region if the text around the figure names it, else None."""
+def sentence_period(numeral: Numeral, where: Where, context: ReleaseContext) -> tuple[str | None, str | None]:
+    """The period the figure's sentence names, else the release's period.
+
+    The last time phrase before the figure in its sentence wins, else the first one after it; its
+    year comes from the phrase or the release.
+    """
+    phrases = find_period_phrases(where.sentence)
+    offset = numeral.span[0] - where.start
+    before = [p for p in phrases if p.start < offset]
+    chosen = before[-1] if before else (phrases[0] if phrases else None)
+    if chosen is not None:
+        resolved = chosen.resolve(context.year)
+        return resolved if resolved else (None, None)
+    return context.period_start, context.period_end
+
+
+def _named_region(region: str | None, where: Where) -> str | None:
+    """The model's region if it is a place named near the figure, else None."""
     cleaned = _clean_region(region or "")
     if not cleaned:
         return None
     if cleaned.lower() in ("china", "national", "the country", "nationwide"):
-        return "China" if NATIONAL_WORDS.search(where) or "China" in where else None
-    return cleaned if cleaned.lower() in where.lower() else None
+        return "China" if NATIONAL_WORDS.search(where.sentence) or "China" in where.sentence else None
+    parts = [p.strip() for p in re.split(r",|\band\b", cleaned) if p.strip()]
+    text = f"{where.previous}\n{where.sentence}"
+    if all(p[0].isupper() and all(w[0].isupper() for w in p.split()) and p in text for p in parts):
+        return ", ".join(parts)
+    return None
 
 
 def default_measure(numeral: Numeral) -> Measure:
@@ -94,7 +125,7 @@ def default_measure(numeral: Numeral) -> Measure:
 
 
 def _compared_to(
-    label: FigureLabel, figure: dict[str, str | None], metric: str | None, where: str
+    label: FigureLabel, figure: dict[str, str | None], metric: str | None, where: Where
 ) -> ComparedTo | None:
     if label.compared_to is None:
         return None

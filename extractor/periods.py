@@ -32,8 +32,10 @@ _SPANS: tuple[tuple[re.Pattern[str], int | None, int | None], ...] = tuple(
         (rf"\b{_MONTH}\s*(?:-|–|to)\s*{_MONTH}(?:,?\s+{_YEAR})?", None, None),
         (rf"\b(?:full[- ]year|whole\s+year\s+of|year\s+of)\s+{_YEAR}", 1, 12),
         (rf"\b(?:in|during|for|throughout)\s+{_YEAR}\b(?!\s*[-–])", 1, 12),
+        (rf"\b(?:in|during)\s+{_MONTH}(?:\s+(?:of\s+)?{_YEAR})?\b(?!\s*\d)", None, None),
     )
 )
+_SINGLE_MONTH = _SPANS[-1][0]
 
 
 @dataclass(frozen=True)
@@ -45,6 +47,7 @@ class PeriodPhrase:
     first_month: int
     last_month: int
     year: int | None
+    single_month: bool = False
 
     def resolve(self, year: int | None) -> tuple[str, str] | None:
         """``(YYYY-MM, YYYY-MM)`` with the phrase's own year, else ``year``; None when neither is known."""
@@ -66,7 +69,9 @@ def find_period_phrases(text: str) -> list[PeriodPhrase]:
             last_month = last if last is not None else months[-1]
             if first_month > last_month:
                 continue
-            phrase = PeriodPhrase(match.start(), match.end(), first_month, last_month, years[0] if years else None)
+            single = pattern is _SINGLE_MONTH
+            year = years[0] if years else None
+            phrase = PeriodPhrase(match.start(), match.end(), first_month, last_month, year, single)
             if not any(p.start <= phrase.start < p.end or phrase.start <= p.start < phrase.end for p in found):
                 found.append(phrase)
     return sorted(found, key=lambda p: p.start)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from extractor.assembly import assemble
+from extractor.assembly import Where, assemble
 from extractor.labelling import AnswerError, Labeller
 from extractor.numerals import Numeral, find_figures
 from extractor.prompting import FigureLabel, LabelRequest
@@ -56,7 +56,7 @@ def extract_release(source: Source, labeller: Labeller, on_piece: Callable[[int,
             labeller.usage.invalid_answers += 1
         tag_spans = {tag: numeral.span for tag, numeral in enumerate(piece.numerals, start=1)}
         for tag, numeral in enumerate(piece.numerals, start=1):
-            where = f"{piece.previous}\n{piece.sentence.text}"
+            where = Where(piece.sentence.text, piece.sentence.start, piece.previous)
             figures.append(assemble(numeral, labels.get(tag), context, tag_spans, where))
         if on_piece:
             on_piece(done, len(pieces))

@@ -100,7 +100,7 @@ def main_region(text: str) -> str:
 
 def main_period(text: str, published: str | None) -> tuple[str, str] | None:
     """The period of the first period phrase of the body, its year resolved as well as the text allows."""
-    phrases = find_period_phrases(text)
+    phrases = [p for p in find_period_phrases(text) if not p.single_month]  # "in March" is not a reporting period
     if not phrases:
         return None
     years = years_mentioned(text)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from extractor.assembly import UNLABELLED, assemble
+from extractor.assembly import UNLABELLED, Where, assemble, sentence_period
 from extractor.numerals import find_figures
 from extractor.pipeline import extract_release, pieces_of
 from extractor.prompting import ComparedToLabel, FigureLabel
@@ -19,6 +19,9 @@ TEXT = (
     "In the first quarter of 2024, Liaoning industrial value added increased by 5.3% year-on-year, 0.3 percentage points higher "
     "than the national level, ranking fifth. Eight cities grew."
 )
+
+
+WHERE = Where(TEXT)
 
 
 def _label(**changes: object) -> FigureLabel:
@@ -57,20 +60,29 @@ def test_refers_to_and_compared_to_from_the_model() -> None:
     )
     numerals = tuple(find_figures(TEXT))
     spans = {1: numerals[0].span, 2: numerals[1].span}
-    figure = assemble(numerals[1], label, CONTEXT, spans, where=TEXT)
+    figure = assemble(numerals[1], label, CONTEXT, spans, WHERE)
     assert figure.refers_to == numerals[0].span
     assert figure.compared_to == ComparedTo(region="China")
     # A growth figure keeps no refers_to, and a figure never refers to itself.
-    assert assemble(numerals[0], _label(refers_to=2), CONTEXT, spans, where=TEXT).refers_to is None
-    assert assemble(numerals[1], _label(refers_to=2), CONTEXT, spans, where=TEXT).refers_to is None
+    assert assemble(numerals[0], _label(refers_to=2), CONTEXT, spans, WHERE).refers_to is None
+    assert assemble(numerals[1], _label(refers_to=2), CONTEXT, spans, WHERE).refers_to is None
 
 
 def test_a_region_the_text_does_not_name_is_replaced_by_the_releases() -> None:
     numeral = find_figures(TEXT)[0]
-    assert assemble(numeral, _label(region="Dalian"), CONTEXT, {}, where=TEXT).region == "Liaoning"
-    assert assemble(numeral, _label(region="China"), CONTEXT, {}, where="growth of 5.3%").region == "Liaoning"
-    assert assemble(numeral, _label(region="China"), CONTEXT, {}, where=TEXT).region == "China"
-    assert assemble(numeral, _label(region="Liaoning province"), CONTEXT, {}, where=TEXT).region == "Liaoning"
+    assert assemble(numeral, _label(region="Dalian"), CONTEXT, {}, WHERE).region == "Liaoning"
+    assert assemble(numeral, _label(region="China"), CONTEXT, {}, Where("growth of 5.3%")).region == "Liaoning"
+    assert assemble(numeral, _label(region="China"), CONTEXT, {}, WHERE).region == "China"
+    assert assemble(numeral, _label(region="Liaoning province"), CONTEXT, {}, WHERE).region == "Liaoning"
+    # A common noun is no place, even when the text has it.
+    assert (
+        assemble(numeral, _label(region="province"), CONTEXT, {}, Where("the province grew 5.3%")).region == "Liaoning"
+    )
+    cities = Where("Dandong, Benxi, and Liaoyang each grew over 10%")
+    assert (
+        assemble(numeral, _label(region="Dandong, Benxi, and Liaoyang"), CONTEXT, {}, cities).region
+        == "Dandong, Benxi, Liaoyang"
+    )
 
 
 def test_compared_to_keeps_only_what_differs() -> None:
@@ -79,13 +91,11 @@ def test_compared_to_keeps_only_what_differs() -> None:
         region="Liaoning", start="2024-01", end="2024-03", metric="industrial value added", sector=None
     )
     assert (
-        assemble(
-            numeral, _label(metric="industrial value added", compared_to=same), CONTEXT, {}, where=TEXT
-        ).compared_to
+        assemble(numeral, _label(metric="industrial value added", compared_to=same), CONTEXT, {}, WHERE).compared_to
         is None
     )
     other_year = ComparedToLabel(region=None, start="2023-01", end="2023-12", metric=None, sector=None)
-    figure = assemble(numeral, _label(compared_to=other_year), CONTEXT, {}, where=TEXT)
+    figure = assemble(numeral, _label(compared_to=other_year), CONTEXT, {}, WHERE)
     assert figure.compared_to == ComparedTo(period_start="2023-01", period_end="2023-12")
 
 
@@ -98,10 +108,21 @@ def test_without_a_valid_answer_figures_keep_code_labels() -> None:
     assert {(f.region, f.period_start, f.period_end) for f in release.figures} == {("Liaoning", "2024-01", "2024-03")}
 
 
-def test_invalid_model_period_falls_back_to_the_release_period() -> None:
-    numeral = find_figures(TEXT)[0]
-    figure = assemble(numeral, _label(start="2024-03", end="2024-01"), CONTEXT, {}, where=TEXT)
-    assert (figure.period_start, figure.period_end) == ("2024-01", "2024-03")
+def test_period_comes_from_the_sentence_else_the_release() -> None:
+    text = "From January to February, profit rose 24.0%, and in March output rose 5.5%; exports rose 3.0%."
+    first, second, third = find_figures(text)
+    where = Where(text)
+    assert sentence_period(first, where, CONTEXT) == ("2024-01", "2024-02")
+    assert sentence_period(second, where, CONTEXT) == ("2024-03", "2024-03")
+    assert sentence_period(third, where, CONTEXT) == ("2024-03", "2024-03")
+    plain = "Exports rose 3.0%."
+    assert sentence_period(find_figures(plain)[0], Where(plain), CONTEXT) == ("2024-01", "2024-03")
+    # The model's period does not override what the text says.
+    figure = assemble(first, _label(start="2023-01", end="2023-12"), CONTEXT, {}, where)
+    assert (figure.period_start, figure.period_end) == ("2024-01", "2024-02")
+    # No year anywhere: no period rather than a guess.
+    no_year = ReleaseContext(title=None, published=None, region="Liaoning", period_start=None, period_end=None)
+    assert sentence_period(first, where, no_year) == (None, None)
 
 
 def test_bound_comes_from_the_text() -> None:

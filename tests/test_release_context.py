@@ -63,8 +63,9 @@ def test_main_period(text: str, published: str | None, period: tuple[str, str] |
 
 
 def test_period_phrases_prefer_the_longest() -> None:
-    phrases = find_period_phrases("from January to February, and in March 2024")
-    assert [(p.first_month, p.last_month, p.year) for p in phrases] == [(1, 2, None)]
+    phrases = find_period_phrases("from January to February, and in March 2024; in the first three quarters")
+    assert [(p.first_month, p.last_month, p.year) for p in phrases] == [(1, 2, None), (3, 3, 2024), (1, 9, None)]
+    assert [p.single_month for p in phrases] == [False, True, False]
 
 
 @pytest.mark.parametrize(

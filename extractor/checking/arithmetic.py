@@ -72,8 +72,8 @@ def derive_from_differences(release: Release) -> list[DerivedFigure]:
     by_span = {f.span: f for f in release.figures}
     derived = []
     for figure in release.figures:
-        if figure.measure is not Measure.DIFFERENCE or figure.refers_to is None:
-            continue
+        if figure.measure is not Measure.DIFFERENCE or figure.refers_to is None or figure.compared_to is None:
+            continue  # without compared_to the base would be the figure itself: nothing to derive
         base = by_span.get(figure.refers_to)
         if base is None or (base.unit not in ("percent", "percentage_point") and base.unit != figure.unit):
             continue
