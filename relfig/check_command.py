@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import time
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -15,6 +16,7 @@ from extractor.checking.checker import check_releases
 from extractor.checking.flags import CheckReport, Severity, has_errors
 from extractor.errors import InputError, UsageError
 from extractor.reading import SUFFIXES, read_release
+from relfig.storing import run_of, store_results
 from schemas import Release
 
 EXIT_OK, EXIT_FAILED = 0, 1
@@ -33,10 +35,13 @@ def run_check(args: argparse.Namespace, errors: Console) -> int:
             "against their text",
             highlight=False,
         )
-    report = check_releases([(r, texts.get(r.release_id)) for r in releases])
+    started = time.monotonic()
+    items = [(r, texts.get(r.release_id)) for r in releases]
+    report = check_releases(items)
     print_report(Console(soft_wrap=True), report, verbose=args.verbose)
     if args.output:
         write_report(report, args.output)
+    store_results(items, report, run_of("check", time.monotonic() - started), errors, args.no_store)
     return EXIT_FAILED if has_errors(report) else EXIT_OK
 
 

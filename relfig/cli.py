@@ -18,6 +18,7 @@ from extractor.errors import RelfigError, UsageError
 from relfig.check_command import run_check
 from relfig.eval_command import run_eval
 from relfig.extract_command import run_extract
+from relfig.review_commands import add_review_commands, run_export, run_review, run_serve
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
@@ -85,6 +86,7 @@ def build_parser() -> argparse.ArgumentParser:
     extract.add_argument("-o", "--output", type=Path, help="write here instead of stdout")
     extract.add_argument("--no-check", action="store_true", help="do not check the extracted figures")
     extract.add_argument("--flags", type=Path, help="write the check report as JSON here")
+    extract.add_argument("--no-store", action="store_true", help="do not write to the review store")
     _backend_options(extract)
     check = commands.add_parser(
         "check", help="cross-check extracted figures", description=CHECK_HELP,
@@ -94,6 +96,7 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--source", type=Path, action="append", metavar="DIR", help="folder of the release texts")
     check.add_argument("-o", "--output", type=Path, help="write the report as JSON here")
     check.add_argument("-v", "--verbose", action="store_true", help="show notes (info flags) too")
+    check.add_argument("--no-store", action="store_true", help="do not write to the review store")
     evaluate = commands.add_parser(
         "eval", help="score extraction against hand-labelled samples", description=EVAL_HELP,
         formatter_class=argparse.RawDescriptionHelpFormatter,
@@ -102,6 +105,7 @@ def build_parser() -> argparse.ArgumentParser:
     evaluate.add_argument("-o", "--output", type=Path, default=Path("out/eval"), help="folder for the reports")
     evaluate.add_argument("--baseline", type=Path, help="a scores.json to compare with; exit 1 on a regression")
     _backend_options(evaluate)
+    add_review_commands(commands)
     return parser
 
 
@@ -126,6 +130,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     errors = Console(stderr=True, soft_wrap=True)
     commands: dict[str, Callable[[argparse.Namespace, Console], int]] = {
         "extract": run_extract, "eval": run_eval, "check": run_check,
+        "serve": run_serve, "review": run_review, "export": run_export,
     }  # fmt: skip
     try:
         return commands[args.command](args, errors)

@@ -22,6 +22,7 @@ from extractor.labelling import Labeller, Usage
 from extractor.pipeline import extract_release
 from extractor.reading import SUFFIXES, read_release
 from relfig.check_command import print_report, write_report
+from relfig.storing import run_of, store_results
 from relfig.terminal import progress_bar
 from schemas import Release
 
@@ -64,14 +65,17 @@ def run_extract(args: argparse.Namespace, errors: Console) -> int:
     finally:
         if args.output:
             out.close()
-    _summary(errors, len(files), tally, time.monotonic() - started, args.output)
+    seconds = time.monotonic() - started
+    _summary(errors, len(files), tally, seconds, args.output)
     flagged = False
+    report = None
     if not args.no_check and tally.extracted:
         report = check_releases(tally.extracted)
         print_report(errors, report)
         if args.flags:
             write_report(report, args.flags)
         flagged = has_errors(report)
+    store_results(tally.extracted, report, run_of("extract", seconds, settings, tally.usage), errors, args.no_store)
     return EXIT_FAILED if tally.failed or flagged else EXIT_OK
 
 

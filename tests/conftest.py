@@ -83,7 +83,7 @@ def vcr_cassette_dir() -> str:
 
 
 @pytest.fixture
-def vcr_cassette_name(request: pytest.FixtureRequest) -> str:
+def default_cassette_name(request: pytest.FixtureRequest) -> str:
     """One cassette per sample release, shared by every test that extracts it."""
     params = getattr(getattr(request.node, "callspec", None), "params", {})
     name = params.get("name") or getattr(request.module, "CASSETTE_SAMPLE", None)
@@ -112,3 +112,58 @@ def load_json(path: Path) -> Any:
 def _private_answer_cache(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
     """Tests never read or fill the user's answer cache."""
     monkeypatch.setenv("RELFIG_ANSWER_CACHE_DIR", str(tmp_path_factory.mktemp("answers")))
+
+
+# --- the review store -------------------------------------------------------------------------
+
+
+@pytest.fixture(autouse=True)
+def _private_data_dir(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Tests never write to the user's data directory or database (extract and check store their results)."""
+    monkeypatch.setenv("RELFIG_DATA_DIR", str(tmp_path_factory.mktemp("data")))
+    monkeypatch.delenv("RELFIG_DATABASE_URL", raising=False)
+    monkeypatch.delenv("RELFIG_REVIEW_TOKEN", raising=False)
+
+
+@pytest.fixture(scope="session")
+def postgres_server() -> Iterator[str]:
+    """A throwaway PostgreSQL server for this test session; fails in CI (CI=true) when PostgreSQL is missing."""
+    import os
+
+    from .postgres_server import MISSING, running_postgres, server_bindir
+
+    bindir = server_bindir()
+    if bindir is None:
+        if os.environ.get("CI", "").lower() in ("1", "true", "yes"):
+            pytest.fail(MISSING)
+        pytest.skip(MISSING)
+    with running_postgres(bindir) as base_url:
+        yield base_url
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """An empty database: a SQLite file, or a fresh database on the session's PostgreSQL server."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'review.db'}"
+    from .postgres_server import new_database
+
+    return new_database(request.getfixturevalue("postgres_server"))
+
+
+@pytest.fixture
+def store(database_url: str) -> Iterator[Any]:
+    """An open, migrated review store on ``database_url`` (SQLite and PostgreSQL)."""
+    from review.db import open_store
+
+    with open_store(database_url) as opened:
+        yield opened
+
+
+@pytest.fixture
+def sqlite_store(tmp_path: Path) -> Iterator[Any]:
+    """An open, migrated review store in a SQLite file, for tests of the screens rather than the database."""
+    from review.db import open_store
+
+    with open_store(f"sqlite:///{tmp_path / 'review.db'}") as opened:
+        yield opened

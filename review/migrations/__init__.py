@@ -1,0 +1,1 @@
+"""Alembic migrations of the review store; `review.db.migrate` applies them."""
