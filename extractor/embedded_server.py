@@ -62,7 +62,7 @@ class EmbeddedServer:
     def __init__(self, model_path: Path, settings: ServerSettings | None = None) -> None:
         self.model_path = model_path
         self.settings = settings or ServerSettings()
-        self.log_path = cache_dir() / "server.log"
+        self.log_path = cache_dir() / "logs" / "server.log"
         self.base_url = ""
         self._process: subprocess.Popen[bytes] | None = None
 
@@ -77,6 +77,7 @@ class EmbeddedServer:
         self.log_path.parent.mkdir(parents=True, exist_ok=True)
         for attempt in range(1, attempts + 1):
             port = free_port()
+            self.log_path = self.log_path.with_name(f"server-{port}.log")  # one log per server: runs may overlap
             with self.log_path.open("wb") as log:
                 self._process = subprocess.Popen(
                     server_command(self.model_path, port, self.settings),
@@ -87,7 +88,7 @@ class EmbeddedServer:
                 _wait_until_ready(self._process, self.base_url, self.log_path)
                 return self.base_url
             except ModelSetupError:
-                self.stop()
+                self.stop(keep_log=True)
                 if attempt == attempts or "address already in use" not in self.log_path.read_text(errors="replace"):
                     raise
         raise AssertionError("unreachable")
@@ -104,10 +105,13 @@ class EmbeddedServer:
         if self._process is not None:
             self._process.wait(timeout)
 
-    def stop(self) -> None:
-        """Stop the server and its process group, if it runs."""
+    def stop(self, keep_log: bool = False) -> None:
+        """Stop the server and its process group, if it runs; a clean run leaves no log behind."""
         if self._process is not None:
+            crashed = self._process.poll() not in (None, 0)
             _stop(self._process)
+            if not (crashed or keep_log):
+                self.log_path.unlink(missing_ok=True)
 
 
 @contextlib.contextmanager

@@ -17,6 +17,8 @@ from extractor.errors import InputError
 from schemas import release_id_of
 
 SUFFIXES = (".txt", ".md", ".html", ".htm")
+MAX_BYTES = 5 * 1024 * 1024
+"""A press release is a few pages; a file this large is a dump or a scrape gone wrong."""
 _HTML_SUFFIXES = (".html", ".htm")
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset=["']?([A-Za-z0-9_-]+)""", re.IGNORECASE)
 _BOMS = ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
@@ -44,6 +46,12 @@ class Source:
 def read_release(path: Path) -> Source:
     """Read one release file; raise `InputError` with the reason when it is not usable text."""
     try:
+        size = path.stat().st_size
+        if size > MAX_BYTES:
+            raise InputError(
+                f"{path}: {size / 1024 / 1024:.1f} MB is far larger than a press release "
+                f"(limit {MAX_BYTES // 1024 // 1024} MB); split it into releases first"
+            )
         data = path.read_bytes()
     except OSError as exc:
         raise InputError(f"{path}: cannot read the file ({exc.strerror or exc})") from exc

@@ -26,7 +26,9 @@ EXTRACT_HELP = """\
 Extract every statistical figure of each release as a Release JSON record.
 
 One input gives one JSON document; several give JSON Lines, one release a line,
-written as each release is done. Without OPENAI_BASE_URL the embedded model runs.
+written as each release is done. Run again with the same -o after an interruption and
+the releases already written are kept, not extracted again (failures are listed in
+OUT.failures.jsonl and retried). Without OPENAI_BASE_URL the embedded model runs.
 The extracted figures are then checked against their text and each other (as
 `relfig check` does); exit code 1 when a release failed or error flags remain.
 
@@ -83,7 +85,11 @@ def build_parser() -> argparse.ArgumentParser:
     extract.add_argument(
         "inputs", nargs="+", type=Path, metavar="FILE_OR_DIR", help=".txt, .md or .html files, or folders of them"
     )
-    extract.add_argument("-o", "--output", type=Path, help="write here instead of stdout")
+    extract.add_argument(
+        "-o", "--output", type=Path,
+        help="write here instead of stdout; with several inputs a rerun keeps what this file holds and goes on",
+    )  # fmt: skip
+    extract.add_argument("--overwrite", action="store_true", help="start the output afresh instead of resuming")
     extract.add_argument("--no-check", action="store_true", help="do not check the extracted figures")
     extract.add_argument("--flags", type=Path, help="write the check report as JSON here")
     extract.add_argument("--no-store", action="store_true", help="do not write to the review store")

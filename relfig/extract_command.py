@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import argparse
-import sys
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TextIO
 
 from rich.console import Console
 from rich.progress import Progress
@@ -21,6 +19,7 @@ from extractor.errors import RelfigError, UsageError
 from extractor.labelling import Labeller, Usage
 from extractor.pipeline import extract_release
 from extractor.reading import SUFFIXES, read_release
+from relfig.batch_output import BatchOutput
 from relfig.check_command import print_report, write_report
 from relfig.storing import run_of, store_results
 from relfig.terminal import progress_bar
@@ -46,27 +45,29 @@ def expand_inputs(inputs: Sequence[Path]) -> list[Path]:
 
 
 def run_extract(args: argparse.Namespace, errors: Console) -> int:
-    """``relfig extract``: each release in turn, written as soon as it is done."""
+    """``relfig extract``: each release in turn, written as soon as it is done, resuming a stopped batch."""
     files = expand_inputs(args.inputs)
     settings = resolve_settings(args.base_url, args.model, args.response_format, args.timeout)
     started = time.monotonic()
     tally = _Tally()
-    out: TextIO = args.output.open("w", encoding="utf-8") if args.output else sys.stdout
-    try:
+    with BatchOutput(args.output, several=len(files) > 1, overwrite=args.overwrite) as output:
+        if output.done:
+            errors.print(f"resuming: {len(output.done)} releases already in {args.output} are kept", highlight=False)
+        if output.dropped_lines:
+            errors.print(f"[yellow]{output.dropped_lines} incomplete line(s) dropped from {args.output}[/yellow]")
         with progress_bar(errors) as progress:
             releases = progress.add_task("releases", total=len(files))
             cache = None if args.no_cache else answer_cache_dir()
             status = lambda m: progress.console.print(f"[dim]{m}[/dim]")  # noqa: E731
             with open_labeller(settings, on_status=status, answer_cache=cache) as labeller:
                 for path in files:
-                    _extract_one(path, labeller, progress, out, tally, indent=None if len(files) > 1 else 2)
+                    _extract_one(path, labeller, progress, output, tally)
                     progress.advance(releases)
                 tally.usage = labeller.usage
-    finally:
-        if args.output:
-            out.close()
     seconds = time.monotonic() - started
     _summary(errors, len(files), tally, seconds, args.output)
+    if tally.failed and output.failures_path:
+        errors.print(f"failed releases and why: {output.failures_path}", highlight=False)
     flagged = False
     report = None
     if not args.no_check and tally.extracted:
@@ -82,28 +83,34 @@ def run_extract(args: argparse.Namespace, errors: Console) -> int:
 @dataclass
 class _Tally:
     figures: int = 0
+    resumed: int = 0
     failed: list[Path] = field(default_factory=list)
     usage: Usage = field(default_factory=Usage)
     extracted: list[tuple[Release, str]] = field(default_factory=list)
 
 
-def _extract_one(
-    path: Path, labeller: Labeller, progress: Progress, out: TextIO, tally: _Tally, indent: int | None
-) -> None:
-    """Extract one release and write it; a failure is reported and counted, and the batch goes on."""
+def _extract_one(path: Path, labeller: Labeller, progress: Progress, output: BatchOutput, tally: _Tally) -> None:
+    """Extract one release and write it; a failure is reported and recorded, and the batch goes on."""
     task = progress.add_task(f"  {path.name}", total=None)
     began = time.monotonic()
+    release_id = None
     try:
         source = read_release(path)
-        release = extract_release(source, labeller, lambda done, of: progress.update(task, completed=done, total=of))
+        release_id = source.release_id
+        if (done := output.done.get(release_id)) is not None:
+            tally.resumed += 1
+            tally.figures += len(done.figures)
+            tally.extracted.append((done, source.text))
+            return
+        release = extract_release(source, labeller, lambda n, of: progress.update(task, completed=n, total=of))
     except RelfigError as exc:
         tally.failed.append(path)
+        output.failed(path, release_id, str(exc))
         progress.console.print(f"[red]failed:[/red] {path}: {exc}", highlight=False)
     else:
         tally.figures += len(release.figures)
         tally.extracted.append((release, source.text))
-        out.write(release.to_json(indent=indent) + "\n")
-        out.flush()
+        output.write(release)
         progress.console.print(
             f"[green]done:[/green] {path.name}: {len(release.figures)} figures in {time.monotonic() - began:.1f} s",
             highlight=False,
@@ -115,7 +122,9 @@ def _extract_one(
 def _summary(console: Console, total: int, tally: _Tally, seconds: float, output: Path | None) -> None:
     usage = tally.usage
     console.print(
-        f"{total - len(tally.failed)} of {total} releases extracted, {tally.figures} figures; "
+        f"{total - len(tally.failed)} of {total} releases extracted"
+        + (f" ({tally.resumed} kept from an earlier run)" if tally.resumed else "")
+        + f", {tally.figures} figures; "
         f"{len(tally.failed)} failed. LLM: {usage.calls} calls, {usage.prompt_tokens} prompt + "
         f"{usage.completion_tokens} completion tokens, {usage.cache_hits} answers from the cache, "
         f"{usage.invalid_answers} sentences without a valid answer. "
