@@ -54,21 +54,20 @@ class CachedLabeller:
         """The cached answer, or the inner labeller's, which is then kept."""
         key = self.key(request)
         path = self.directory / key[:2] / f"{key}.json"
-        if cached := self._read(path, len(request.numerals)):
+        if cached := self._read(path, request):
             self.usage.cache_hits += 1
             return cached
         labels = self.inner.label(request)
         path.parent.mkdir(parents=True, exist_ok=True)
         partial = path.with_suffix(f".{os.getpid()}.partial")
-        partial.write_text(json.dumps({str(t): label.model_dump() for t, label in labels.items()}), encoding="utf-8")
+        partial.write_text(json.dumps({f"n{t}": label.model_dump() for t, label in labels.items()}), encoding="utf-8")
         partial.replace(path)
         return labels
 
     @staticmethod
-    def _read(path: Path, tags: int) -> dict[int, FigureLabel] | None:
+    def _read(path: Path, request: LabelRequest) -> dict[int, FigureLabel] | None:
         try:
-            raw = json.loads(path.read_text(encoding="utf-8"))
-            labels = {int(tag): FigureLabel.model_validate(value) for tag, value in raw.items()}
+            answer = request.answer_model().model_validate_json(path.read_text(encoding="utf-8"))
         except (OSError, ValueError, ValidationError):
             return None  # absent or damaged: ask again
-        return labels if sorted(labels) == list(range(1, tags + 1)) else None
+        return {tag: getattr(answer, f"n{tag}") for tag in range(1, len(request.numerals) + 1)}

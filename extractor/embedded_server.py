@@ -35,6 +35,9 @@ class ServerSettings:
     threads: int = max(1, os.cpu_count() or 1)
     context_tokens: int = CONTEXT_TOKENS
     batch_tokens: int = 512
+    # Prompt-lookup speculative decoding: answers repeat keys and copy words of the sentence,
+    # so drafts taken from the prompt are often right (greedy decoding: the answer is unchanged).
+    draft_tokens: int = 10
 
 
 def free_port() -> int:
@@ -53,6 +56,8 @@ def server_command(model_path: Path, port: int, settings: ServerSettings) -> lis
         "--n_ctx", str(settings.context_tokens), "--n_batch", str(settings.batch_tokens),
         "--n_threads", str(settings.threads), "--n_threads_batch", str(settings.threads),
         "--seed", "0", "--verbose", "False",
+        *(["--draft_model", "prompt-lookup-decoding", "--draft_model_num_pred_tokens", str(settings.draft_tokens)]
+          if settings.draft_tokens else []),
     ]  # fmt: skip
 
 

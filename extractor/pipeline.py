@@ -12,7 +12,7 @@ from extractor.prompting import FigureLabel, LabelRequest
 from extractor.reading import Source
 from extractor.release_context import read_context
 from extractor.sentences import Sentence, split_sentences
-from schemas import Release
+from schemas import Figure, Release
 
 _PREVIOUS_CHARS = 300
 
@@ -46,7 +46,7 @@ def extract_release(source: Source, labeller: Labeller, on_piece: Callable[[int,
     """The Release record of ``source``; every figure grounded by construction."""
     context = read_context(source.text)
     pieces = pieces_of(source.text)
-    figures = []
+    figures: list[Figure] = []
     for done, piece in enumerate(pieces, start=1):
         request = LabelRequest(context, piece.sentence, piece.numerals, piece.previous)
         labels: dict[int, FigureLabel] = {}
@@ -54,10 +54,9 @@ def extract_release(source: Source, labeller: Labeller, on_piece: Callable[[int,
             labels = labeller.label(request)
         except AnswerError:
             labeller.usage.invalid_answers += 1
-        tag_spans = {tag: numeral.span for tag, numeral in enumerate(piece.numerals, start=1)}
-        for tag, numeral in enumerate(piece.numerals, start=1):
-            where = Where(piece.sentence.text, piece.sentence.start, piece.previous)
-            figures.append(assemble(numeral, labels.get(tag), context, tag_spans, where))
+        tags = dict(enumerate(piece.numerals, start=1))
+        where = Where(piece.sentence.text, piece.sentence.start, piece.previous)
+        figures.extend(assemble(numeral, labels, tags, context, where) for numeral in piece.numerals)
         if on_piece:
             on_piece(done, len(pieces))
     return Release.model_validate(

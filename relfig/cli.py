@@ -7,6 +7,8 @@ Exit codes: 0 ok, 1 a release failed, error flags remain or a score regressed, 2
 from __future__ import annotations
 
 import argparse
+import signal
+import threading
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
@@ -15,6 +17,7 @@ from rich.markup import escape
 
 from eval.samples import DEFAULT_SAMPLES
 from extractor.errors import RelfigError, UsageError
+from relfig.bench_command import add_bench_command, run_bench
 from relfig.check_command import run_check
 from relfig.eval_command import run_eval
 from relfig.extract_command import run_extract
@@ -112,10 +115,11 @@ def build_parser() -> argparse.ArgumentParser:
     evaluate.add_argument("--baseline", type=Path, help="a scores.json to compare with; exit 1 on a regression")
     _backend_options(evaluate)
     add_review_commands(commands)
+    _backend_options(add_bench_command(commands), cache=False)
     return parser
 
 
-def _backend_options(parser: argparse.ArgumentParser) -> None:
+def _backend_options(parser: argparse.ArgumentParser, cache: bool = True) -> None:
     group = parser.add_argument_group("model backend (flag, else environment variable, else default)")
     group.add_argument("--base-url", help="OpenAI-compatible endpoint (OPENAI_BASE_URL); default: the embedded model")
     group.add_argument("--model", help="model name at the endpoint (RELFIG_MODEL)")
@@ -124,9 +128,14 @@ def _backend_options(parser: argparse.ArgumentParser) -> None:
         help="how the answer schema is sent (RELFIG_RESPONSE_FORMAT); llama_cpp for llama-cpp-python servers",
     )  # fmt: skip
     group.add_argument("--timeout", type=float, help="seconds per model call (RELFIG_TIMEOUT, default 300)")
-    group.add_argument(
-        "--no-cache", action="store_true", help="ask the model even when an identical question was answered before"
-    )
+    if cache:
+        group.add_argument(
+            "--no-cache", action="store_true", help="ask the model even when an identical question was answered before"
+        )
+
+
+def _terminate(signum: int, _frame: object) -> None:
+    raise KeyboardInterrupt(f"signal {signum}")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -136,8 +145,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     errors = Console(stderr=True, soft_wrap=True)
     commands: dict[str, Callable[[argparse.Namespace, Console], int]] = {
         "extract": run_extract, "eval": run_eval, "check": run_check,
-        "serve": run_serve, "review": run_review, "export": run_export,
+        "serve": run_serve, "review": run_review, "export": run_export, "bench": run_bench,
     }  # fmt: skip
+    # A kill (SIGTERM) unwinds like Ctrl-C, so the embedded server is stopped and output closed.
+    in_main_thread = threading.current_thread() is threading.main_thread()
+    previous = signal.signal(signal.SIGTERM, _terminate) if in_main_thread else None
     try:
         return commands[args.command](args, errors)
     except UsageError as exc:
@@ -147,5 +159,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         errors.print(f"[red]error:[/red] {escape(str(exc))}", highlight=False)
         return EXIT_FAILED
     except KeyboardInterrupt:
-        errors.print("[yellow]interrupted[/yellow]; releases already written are kept")
+        errors.print("[yellow]interrupted[/yellow]; releases already written are kept; run again to resume")
         return EXIT_FAILED
+    finally:
+        if in_main_thread:
+            signal.signal(signal.SIGTERM, previous)

@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 
 from extractor.labelling import AnswerError, Usage
-from extractor.prompting import FigureLabel, LabelRequest
+from extractor.prompting import FigureLabel, LabelRequest, label_model
 from schemas import Release
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -45,18 +45,22 @@ def gold_release(name: str) -> Release:
 
 @dataclass
 class FakeLabeller:
-    """Answers every sentence with the same label, or fails when told to; records what it was asked."""
+    """Answers every tag with ``answer`` (the fields its kind of label has), or fails when told to."""
 
-    label_for: FigureLabel | None = None
+    answer: dict[str, object] | None = None
     usage: Usage = field(default_factory=Usage)
     requests: list[LabelRequest] = field(default_factory=list)
 
     def label(self, request: LabelRequest) -> dict[int, FigureLabel]:
         self.requests.append(request)
         self.usage.calls += 1
-        if self.label_for is None:
+        if self.answer is None:
             raise AnswerError("no answer")
-        return {tag: self.label_for for tag in range(1, len(request.numerals) + 1)}
+        labels = {}
+        for tag, numeral in enumerate(request.numerals, start=1):
+            kind = label_model(numeral)
+            labels[tag] = kind.model_validate({k: v for k, v in self.answer.items() if k in kind.model_fields})
+        return labels
 
 
 def _scrub_response(response: dict[str, Any]) -> dict[str, Any]:

@@ -11,10 +11,13 @@ from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
-GOOD_LABEL = {
-    "measure": "growth", "metric": "industrial value added", "region": "Liaoning", "sector": None, "entity": None,
-    "start": "2024-01", "end": "2024-03", "status": "actual", "compared_to": None, "refers_to": None,
-}  # fmt: skip
+GOOD_VALUES: dict[str, object] = {
+    "metric": "industrial value added",
+    "sector": None,
+    "entity": None,
+    "measure": "growth",
+    "base": None,
+}
 
 
 @dataclass
@@ -39,8 +42,13 @@ def _completion(content: str, finish: str = "stop") -> bytes:
 
 
 def _labels_for(request: dict[str, Any]) -> str:
+    """A valid answer for whatever answer schema the request carries."""
     schema = request.get("response_format", {}).get("schema") or request["response_format"]["json_schema"]["schema"]
-    return json.dumps({key: GOOD_LABEL for key in schema["required"]})
+    answer = {}
+    for key in schema["required"]:
+        definition = schema["$defs"][schema["properties"][key]["$ref"].rsplit("/", 1)[-1]]
+        answer[key] = {name: GOOD_VALUES[name] for name in definition["required"]}
+    return json.dumps(answer)
 
 
 class _Handler(BaseHTTPRequestHandler):

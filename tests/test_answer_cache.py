@@ -6,17 +6,21 @@ from pathlib import Path
 
 from extractor.answer_cache import CachedLabeller
 from extractor.numerals import find_figures
-from extractor.prompting import FigureLabel, LabelRequest
+from extractor.prompting import LabelRequest, RateLabel
 from extractor.release_context import ReleaseContext
 from extractor.sentences import split_sentences
 
 from .conftest import FakeLabeller
 
 TEXT = "Output rose 5.3% and profit fell 2.0%."
-LABEL = FigureLabel.model_validate(
-    {"measure": "growth", "metric": "output value", "region": "Liaoning", "sector": None, "entity": None,
-     "start": "2024-01", "end": "2024-03", "status": "actual", "compared_to": None, "refers_to": None}
-)  # fmt: skip
+ANSWER: dict[str, object] = {
+    "metric": "output value",
+    "sector": None,
+    "entity": None,
+    "measure": "growth",
+    "base": None,
+}
+LABEL = RateLabel.model_validate(ANSWER)
 IDENTITY = {"model": "m", "backend": "embedded", "response_format": "llama_cpp"}
 
 
@@ -26,7 +30,7 @@ def _request(region: str = "Liaoning") -> LabelRequest:
 
 
 def test_second_identical_question_is_answered_from_the_cache(tmp_path: Path) -> None:
-    inner = FakeLabeller(label_for=LABEL)
+    inner = FakeLabeller(answer=ANSWER)
     cached = CachedLabeller(inner, IDENTITY, tmp_path)
     first = cached.label(_request())
     second = cached.label(_request())
@@ -36,7 +40,7 @@ def test_second_identical_question_is_answered_from_the_cache(tmp_path: Path) ->
 
 
 def test_a_change_of_prompt_or_model_asks_again(tmp_path: Path) -> None:
-    inner = FakeLabeller(label_for=LABEL)
+    inner = FakeLabeller(answer=ANSWER)
     CachedLabeller(inner, IDENTITY, tmp_path).label(_request())
     CachedLabeller(inner, IDENTITY, tmp_path).label(_request(region="Jilin"))
     CachedLabeller(inner, {**IDENTITY, "model": "other"}, tmp_path).label(_request())
@@ -44,7 +48,7 @@ def test_a_change_of_prompt_or_model_asks_again(tmp_path: Path) -> None:
 
 
 def test_a_damaged_entry_is_asked_again(tmp_path: Path) -> None:
-    inner = FakeLabeller(label_for=LABEL)
+    inner = FakeLabeller(answer=ANSWER)
     cached = CachedLabeller(inner, IDENTITY, tmp_path)
     cached.label(_request())
     entry = next(tmp_path.rglob("*.json"))

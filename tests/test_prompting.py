@@ -39,20 +39,20 @@ def test_messages_share_a_system_prefix_and_carry_the_sentence() -> None:
     assert "Liaoning" in first[0]["content"] and "2024-01 to 2024-03" in first[0]["content"]
 
 
-def test_answer_model_has_exactly_one_key_per_tag() -> None:
+def test_answer_model_has_exactly_one_key_per_tag_of_its_kind() -> None:
     model = _request().answer_model()
     schema = model.model_json_schema()
     assert schema["required"] == ["n1", "n2"]
     assert schema["additionalProperties"] is False
-    label = {
-        "measure": "growth", "metric": "industrial value added", "region": "Liaoning", "sector": None, "entity": None,
-        "start": "2024-01", "end": "2024-03", "status": "actual", "compared_to": None, "refers_to": None,
-    }  # fmt: skip
-    model.model_validate({"n1": label, "n2": label})
+    rate = {"metric": "industrial value added", "sector": None, "entity": None, "measure": "growth", "base": None}
+    gap = {"metric": "industrial value added growth", "sector": None, "entity": None, "base": "2023"}
+    model.model_validate({"n1": rate, "n2": gap})
     with pytest.raises(pydantic.ValidationError):
-        model.model_validate({"n1": label})
+        model.model_validate({"n1": rate})  # a tag left out
     with pytest.raises(pydantic.ValidationError):
-        model.model_validate({"n1": label, "n2": {**label, "start": "2024-3"}})
+        model.model_validate({"n1": rate, "n2": rate})  # a gap has no measure to give
+    with pytest.raises(pydantic.ValidationError):
+        model.model_validate({"n1": {**rate, "measure": "level"}, "n2": gap})  # a rate is a change or a share
 
 
 def test_answer_schema_is_golden() -> None:
