@@ -14,11 +14,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from extractor.cues import clause_before, compared_to_from_base, national_region, status_of
+from extractor.gazetteer import PROVINCES
 from extractor.numerals import Numeral
 from extractor.periods import find_period_phrases
 from extractor.prompting import FigureLabel, GapLabel, RateLabel
 from extractor.release_context import ReleaseContext
-from schemas import Figure, Measure
+from schemas import METRIC_VOCABULARY, Figure, Measure
 
 UNLABELLED = "unlabelled"
 
@@ -48,10 +49,12 @@ def assemble(
     period = sentence_period(numeral, where, context)
     region = "China" if national_region(where.sentence, offset) else context.region
     metric = _clean(label.metric) if label else None
+    sector = _clean(label.sector) if label else None
     refers_to = _rate_before(numeral, tags) if measure is Measure.DIFFERENCE else None
     growth_gap = refers_to is not None and refers_to.unit == "percent"
-    if measure is Measure.DIFFERENCE and growth_gap and metric and not metric.endswith("growth"):
-        metric = f"{metric} growth"
+    if refers_to is not None:
+        metric = _gap_metric(refers_to, labels, tags) or metric
+    metric, sector = _counted_metric(numeral, metric, sector)
     base = label.base if isinstance(label, RateLabel | GapLabel) else None
     compared = None
     if measure in (Measure.DIFFERENCE, Measure.SHARE):
@@ -65,8 +68,8 @@ def assemble(
         measure=measure,
         metric=(metric or UNLABELLED).lower(),
         region=region,
-        sector=_clean(label.sector) if label else None,
-        entity=_clean(label.entity) if label else None,
+        sector=sector,
+        entity=_named_entity(label.entity, where, context) if label else None,
         period_start=period[0],
         period_end=period[1],
         status=status_of(clause_before(where.sentence, offset)),
@@ -92,17 +95,50 @@ def figure_measure(numeral: Numeral, label: FigureLabel | None) -> Measure:
 def sentence_period(numeral: Numeral, where: Where, context: ReleaseContext) -> tuple[str | None, str | None]:
     """The period the figure's sentence names, else the release's period.
 
-    The last time phrase before the figure in its sentence wins, else the first one after it; its
-    year comes from the phrase or the release.
+    The last time phrase before the figure in its sentence wins, else the first one after it, else
+    the last one of the sentence before; its year comes from the phrase or the release.
     """
     phrases = find_period_phrases(where.sentence)
     offset = numeral.span[0] - where.start
     before = [p for p in phrases if p.start < offset]
     chosen = before[-1] if before else (phrases[0] if phrases else None)
+    if chosen is None and (carried := find_period_phrases(where.previous)):
+        chosen = carried[-1]  # "From January to February, profit rose 24.0%. Of 40 industries, 25 grew."
     if chosen is not None:
         resolved = chosen.resolve(context.year)
         return resolved if resolved else (None, None)
+    if context.period_start is None and context.published:
+        return context.published[:4] + "-01", context.published[:7]  # no reporting period: the year so far
     return context.period_start, context.period_end
+
+
+def _gap_metric(rate: Numeral, labels: Mapping[int, FigureLabel], tags: Mapping[int, Numeral]) -> str | None:
+    """A difference between two rates measures the rate's metric: ``industrial value added growth``."""
+    tag = next((t for t, n in tags.items() if n.span == rate.span), None)
+    label = labels.get(tag) if tag is not None else None
+    rate_metric = _clean(label.metric) if label else None
+    if not rate_metric:
+        return None
+    kind = "share" if isinstance(label, RateLabel) and label.measure == "share" else "growth"
+    return rate_metric if rate_metric.endswith(kind) else f"{rate_metric} {kind}"
+
+
+def _counted_metric(numeral: Numeral, metric: str | None, sector: str | None) -> tuple[str | None, str | None]:
+    """Counts of enterprises or projects take the vocabulary's metric; the group counted is the sector."""
+    plural = f"{numeral.unit}s" if numeral.unit else None
+    if plural not in METRIC_VOCABULARY or metric is None or metric.lower() == plural:
+        return metric, sector
+    return plural, sector or metric
+
+
+def _named_entity(entity: str | None, where: Where, context: ReleaseContext) -> str | None:
+    """The model's entity if it is a proper name the text around the figure has, and no place."""
+    cleaned = _clean(entity)
+    if not cleaned or not cleaned[0].isupper() or cleaned.lower() == context.region.lower():
+        return None
+    if cleaned in PROVINCES or cleaned == "China" or cleaned not in f"{where.previous}\n{where.sentence}":
+        return None
+    return cleaned
 
 
 def _rate_before(numeral: Numeral, tags: Mapping[int, Numeral]) -> Numeral | None:

@@ -22,6 +22,7 @@ from extractor.errors import BackendError, UsageError
 from extractor.labelling import InstructorLabeller, Labeller, ResponseFormat, Usage
 from extractor.model_files import MODEL_NAME, ensure_model
 from extractor.prompting import FigureLabel, LabelRequest
+from extractor.secrets import register_secret
 
 EMBEDDED = "embedded"
 DEFAULT_TIMEOUT_S = 300.0
@@ -33,7 +34,7 @@ class BackendSettings:
     """Everything needed to reach a model. ``base_url`` None means the embedded model."""
 
     base_url: str | None
-    api_key: str
+    api_key: str = field(repr=False)
     model: str
     response_format: ResponseFormat
     timeout_s: float = DEFAULT_TIMEOUT_S
@@ -74,7 +75,7 @@ def resolve_settings(
         raise UsageError(f"RELFIG_TIMEOUT must be a number of seconds, got {timeout_text!r}") from exc
     return BackendSettings(
         base_url=base_url,
-        api_key=env.get("OPENAI_API_KEY") or "no-key-needed",
+        api_key=(env.get("OPENAI_API_KEY") or "").strip() or "no-key-needed",  # a pasted key often ends in \n
         model=model,
         response_format=chosen_format,
         timeout_s=timeout,
@@ -83,6 +84,7 @@ def resolve_settings(
 
 def make_client(base_url: str, settings: BackendSettings) -> openai.OpenAI:
     """The one place an OpenAI client is built; its own retries back off on 429/5xx/connection errors."""
+    register_secret(settings.api_key)
     return openai.OpenAI(base_url=base_url, api_key=settings.api_key, timeout=settings.timeout_s, max_retries=2)
 
 

@@ -20,7 +20,7 @@ _COMPARING = re.compile(
     re.I,
 )
 _CLAUSE = re.compile(r"[,;:.!?()]|\band\b")
-_YEAR_ON_YEAR = re.compile(r"\b(?:year-on-year|last year|same period|previous year|a year (?:ago|earlier))\b", re.I)
+_YEAR_ON_YEAR = re.compile(r"\b(?:year-on-year|same period|a year (?:ago|earlier))\b", re.I)
 _BASE_NOISE = re.compile(
     r"^(?:the\s+)?(?:province's\s+|provincial\s+|its\s+|our\s+|province’s\s+)?|\s+(?:level|rate|growth rate)$", re.I
 )
@@ -64,12 +64,12 @@ def compared_to_from_base(
     for name, pattern in PROVINCES.items():
         if pattern.search(text) and name != region:
             return ComparedTo(region=name)
-    phrases = find_period_phrases(f"in {text}" if re.fullmatch(r"(?:19|20)\d\d", text) else text)
-    if phrases and (resolved := phrases[0].resolve(year)) and resolved != period:
-        return ComparedTo(period_start=resolved[0], period_end=resolved[1])
     if _YEAR_ON_YEAR.search(text) and period[0] and period[1]:
         shifted = (_year_before(period[0]), _year_before(period[1]))
         return ComparedTo(period_start=shifted[0], period_end=shifted[1])
+    phrases = find_period_phrases(f"in {text}" if re.fullmatch(r"(?:19|20)\d\d", text) else text)
+    if phrases and (resolved := phrases[0].resolve(year)) and resolved != period:
+        return ComparedTo(period_start=resolved[0], period_end=resolved[1])
     metric = _BASE_NOISE.sub("", text.lower()).strip()
     if not metric:
         return None

@@ -18,6 +18,7 @@ from pydantic import BaseModel, ValidationError
 
 from extractor.errors import BackendError, UsageError
 from extractor.prompting import FigureLabel, LabelRequest
+from extractor.secrets import redact
 
 ResponseFormat = Literal["json_schema", "llama_cpp"]
 """``json_schema``: OpenAI structured outputs (OpenAI, vLLM, Ollama). ``llama_cpp``: llama-cpp-python's
@@ -119,7 +120,10 @@ def translate_error(exc: Exception, model: str) -> Exception:
     if isinstance(cause, openai.APIConnectionError):
         return BackendError("cannot reach the model endpoint; is the server running and OPENAI_BASE_URL right?")
     if isinstance(cause, openai.APIStatusError):
-        return BackendError(f"the model endpoint answered HTTP {cause.status_code}: {_short(cause.message)}")
+        # some servers quote the key they refused; this message reaches stderr and the failures file
+        key = cause.request.headers.get("authorization", "").removeprefix("Bearer ").strip()
+        message = redact(cause.message.replace(key, "[API key]") if key else cause.message)
+        return BackendError(f"the model endpoint answered HTTP {cause.status_code}: {_short(message)}")
     if isinstance(cause, IncompleteOutputException):
         return AnswerError("the answer was cut off at the token limit")
     if isinstance(cause, ValidationError | ValueError | InstructorError):

@@ -36,6 +36,7 @@ _SPANS: tuple[tuple[re.Pattern[str], int | None, int | None], ...] = tuple(
     )
 )
 _SINGLE_MONTH = _SPANS[-1][0]
+_LAST_YEAR = re.compile(r"\blast year\b(?![’'`]s? (?:same|first|level))", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -48,10 +49,11 @@ class PeriodPhrase:
     last_month: int
     year: int | None
     single_month: bool = False
+    years_back: int = 0
 
     def resolve(self, year: int | None) -> tuple[str, str] | None:
         """``(YYYY-MM, YYYY-MM)`` with the phrase's own year, else ``year``; None when neither is known."""
-        chosen = self.year or year
+        chosen = self.year or (year - self.years_back if year is not None else None)
         if chosen is None:
             return None
         return f"{chosen:04d}-{self.first_month:02d}", f"{chosen:04d}-{self.last_month:02d}"
@@ -74,6 +76,9 @@ def find_period_phrases(text: str) -> list[PeriodPhrase]:
             phrase = PeriodPhrase(match.start(), match.end(), first_month, last_month, year, single)
             if not any(p.start <= phrase.start < p.end or phrase.start <= p.start < phrase.end for p in found):
                 found.append(phrase)
+    for match in _LAST_YEAR.finditer(text):
+        if not any(p.start <= match.start() < p.end for p in found):
+            found.append(PeriodPhrase(match.start(), match.end(), 1, 12, None, years_back=1))
     return sorted(found, key=lambda p: p.start)
 
 

@@ -20,6 +20,10 @@ _CJK_DATE = re.compile(r"((?:19|20)\d\d)年(\d{1,2})月(\d{1,2})日")
 _EN_DATE = re.compile(r"\b([A-Z][a-z]{2,8})\.?\s+(\d{1,2}),\s*((?:19|20)\d\d)\b")
 _EN_DATE_DMY = re.compile(r"\b(\d{1,2})\s+([A-Z][a-z]{2,8})\.?,?\s+((?:19|20)\d\d)\b")
 _HEAD_CHARS = 600
+_LEAD_CHARS = 1200
+_HISTORICAL = re.compile(
+    r"\b(?:since|established|establishment|founded|approved|opened|built|launched|set up|held|hosted)\b[^.]*$", re.I
+)
 
 
 @dataclass(frozen=True)
@@ -99,8 +103,15 @@ def main_region(text: str) -> str:
 
 
 def main_period(text: str, published: str | None) -> tuple[str, str] | None:
-    """The period of the first period phrase of the body, its year resolved as well as the text allows."""
-    phrases = [p for p in find_period_phrases(text) if not p.single_month]  # "in March" is not a reporting period
+    """The period of the first period phrase of the release's lead, its year resolved as well as the text allows.
+
+    Only the lead counts (a later "in 2017" is a story's detail, not what the release reports on),
+    and neither a single month nor an event's year ("established in 2017") nor "last year".
+    """
+    phrases = [
+        p for p in find_period_phrases(text[:_LEAD_CHARS])
+        if not p.single_month and not p.years_back and not _HISTORICAL.search(text[max(0, p.start - 40) : p.start])
+    ]  # fmt: skip
     if not phrases:
         return None
     years = years_mentioned(text)

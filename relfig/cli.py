@@ -7,6 +7,7 @@ Exit codes: 0 ok, 1 a release failed, error flags remain or a score regressed, 2
 from __future__ import annotations
 
 import argparse
+import logging
 import signal
 import threading
 from collections.abc import Callable, Sequence
@@ -147,6 +148,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         "extract": run_extract, "eval": run_eval, "check": run_check,
         "serve": run_serve, "review": run_review, "export": run_export, "bench": run_bench,
     }  # fmt: skip
+    # instructor logs every failed try at ERROR; relfig reports what failed itself, once, in plain words.
+    logging.getLogger("instructor").setLevel(logging.CRITICAL)
     # A kill (SIGTERM) unwinds like Ctrl-C, so the embedded server is stopped and output closed.
     in_main_thread = threading.current_thread() is threading.main_thread()
     previous = signal.signal(signal.SIGTERM, _terminate) if in_main_thread else None

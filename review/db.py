@@ -16,7 +16,7 @@ from typing import Any
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
@@ -90,6 +90,22 @@ def _sqlite_connect(dbapi_connection: Any, _record: Any) -> None:
 
 def _sqlite_begin(connection: Any) -> None:
     connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+WRITER_LOCK = 0x72656C666967  # "relfig": the PostgreSQL advisory lock that writers of the store take turns on
+
+
+def take_writer_lock(session: Session) -> None:
+    """Make this transaction wait for the store's other writers (decisions, stored runs) until it ends.
+
+    SQLite does this for every transaction (``BEGIN IMMEDIATE``). On PostgreSQL a decision locks its
+    flag's row and then, re-checking the release, updates every flag of it; a second decision or a
+    stored run on that release takes the same rows in another order, and one of them is aborted as
+    a deadlock (a reviewer's HTTP 500, a `relfig check` run not stored). A transaction-level
+    advisory lock makes them take turns instead; readers are not held up.
+    """
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": WRITER_LOCK})
 
 
 def migrate(engine: Engine) -> None:

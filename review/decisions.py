@@ -16,6 +16,7 @@ from pydantic import ValidationError
 from sqlalchemy import CursorResult, Update, func, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
+from review.db import take_writer_lock
 from review.flag_sync import SyncResult, recheck
 from review.forms import describe_errors
 from review.models import DecisionRow, FigureRow, FigureState, FlagRow, FlagStatus, ReleaseRow, now
@@ -74,6 +75,7 @@ def decide(sessions: sessionmaker[Session], request: DecisionRequest) -> Outcome
         return Outcome("invalid", "say who you are: a decision is kept with the reviewer's name", errors=("reviewer",))
     try:
         with sessions.begin() as session:
+            take_writer_lock(session)  # decisions on one release queue, as on SQLite, instead of deadlocking
             flag = session.get(FlagRow, request.flag_id)
             if flag is None:
                 raise UnknownFlagError(request.flag_id)

@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from extractor.checking.flags import CheckReport
+from review.db import take_writer_lock
 from review.flag_sync import recheck, sync_flags
 from review.models import FigureRow, FigureState, ReleaseRow, RunRow, now
 from review.records import figure_json, figures_of
@@ -48,6 +49,7 @@ def store_results(
     Releases that already carry reviewers' decisions are checked again as they now stand, so
     that their flags describe the reviewed figures rather than the fresh extraction.
     """
+    take_writer_lock(session)  # a run stored while reviewers decide queues behind them, instead of deadlocking
     row = RunRow(
         kind=run.kind, backend=run.backend, model=run.model, settings=run.settings, started_at=run.started_at,
         finished_at=now(), seconds=run.seconds, calls=run.calls, prompt_tokens=run.prompt_tokens,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Annotated, Any
 from urllib.parse import parse_qsl, urlencode
 
@@ -48,6 +48,21 @@ def _db(request: Request) -> Iterator[Session]:
 
 
 Db = Annotated[Session, Depends(_db)]
+
+
+async def _read_page(store: Store, render: Callable[[Session], Response]) -> Response:
+    """Render a page from its own session in a worker thread, never on the event loop.
+
+    A blocking database call on the loop stalls every request: on SQLite it waits for the write
+    lock, which another request's session holds until its clean-up, and that clean-up needs the
+    loop, so both wait until the busy timeout ends in "database is locked" (HTTP 500).
+    """
+
+    def read() -> Response:
+        with store.session() as session:
+            return render(session)
+
+    return await run_in_threadpool(read)
 
 
 async def _form(request: Request) -> FormData:
@@ -174,8 +189,7 @@ async def decide_flag(request: Request, flag_id: str, form: Form) -> Response:
         raise HTTPException(404, f"no flag {flag_id} in the store") from exc
     if outcome.kind == "applied":
         return redirect(request, _queue_url(fields.get("back", "")), outcome.message, reviewer)
-    with store.session() as session:
-        return _flag_page(request, session, flag_id, outcome, fields)
+    return await _read_page(store, lambda session: _flag_page(request, session, flag_id, outcome, fields))
 
 
 @router.post("/releases/{release_id}/gold")
@@ -193,8 +207,8 @@ async def gold(request: Request, release_id: str, form: Form) -> Response:
     try:
         path = await run_in_threadpool(save)
     except UsageError as exc:
-        with store.session() as session:
-            return _release_page(request, session, release_id, errors=[str(exc)])
+        errors = [str(exc)]
+        return await _read_page(store, lambda session: _release_page(request, session, release_id, errors=errors))
     return redirect(request, f"/releases/{release_id}", f"Saved the gold sample {path} (and its .txt beside it).")
 
 

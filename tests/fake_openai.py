@@ -69,6 +69,11 @@ class _Handler(BaseHTTPRequestHandler):
             self._send(200, _completion(_labels_for(request)))
         elif behaviour in ("500", "429", "503"):
             self._send(int(behaviour), b'{"error": {"message": "simulated failure"}}', retry_after="0")
+        elif behaviour in ("401", "403"):  # refused, quoting the key back as some servers do
+            key = self.headers.get("authorization", "").removeprefix("Bearer ")
+            self._send(
+                int(behaviour), json.dumps({"error": {"message": f"Incorrect API key provided: {key}"}}).encode()
+            )
         elif behaviour == "malformed":
             self._send(200, _completion("{this is not json"))
         elif behaviour == "truncated":

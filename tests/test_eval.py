@@ -82,7 +82,7 @@ def test_baseline_regression_beyond_tolerance_only() -> None:
 
 def test_runner_scores_and_writes_reports(tmp_path: Path) -> None:
     samples = load_samples(SAMPLES)[:2]
-    run = evaluate(samples, FakeLabeller(label_for=None), {"backend": "fake"})
+    run = evaluate(samples, FakeLabeller(answer=None), {"backend": "fake"})
     paths = write_outputs(run, tmp_path)
     assert [p.name for p in paths] == ["scores.json", "report.html", "predictions.jsonl"]
     document = json.loads(paths[0].read_text(encoding="utf-8"))

@@ -51,10 +51,15 @@ def test_code_decides_unit_measure_value_and_the_difference_it_refers_to() -> No
     assert (by_surface["5.3"].unit, by_surface["5.3"].measure) == ("percent", Measure.SHARE)  # the model's reading
     gap = by_surface["0.3"]
     assert (gap.unit, gap.measure, gap.refers_to) == ("percentage_point", Measure.DIFFERENCE, by_surface["5.3"].span)
-    assert gap.metric == "industrial value added growth"  # a gap between growth rates
+    assert gap.metric == "industrial value added share"  # a gap between two shares (the model read 5.3% so)
     assert (by_surface["fifth"].value, by_surface["fifth"].measure) == (5, Measure.RANK)
     assert (by_surface["Eight"].unit, by_surface["Eight"].measure) == ("city", Measure.LEVEL)
     assert by_surface["5.3"].metric == "industrial value added"
+
+
+def test_a_gap_between_growth_rates_measures_the_rates_growth() -> None:
+    release = extract_release(Source(text=TEXT, name="t"), FakeLabeller(answer={**ANSWER, "metric": "gap"}))
+    assert release.figures[1].metric == "gap growth"  # the rate's metric, whatever the gap's label says
 
 
 def test_without_a_valid_answer_figures_keep_code_labels() -> None:
