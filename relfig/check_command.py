@@ -95,7 +95,7 @@ def print_report(console: Console, report: CheckReport, verbose: bool = False) -
         )
     console.print(
         f"{report.count(Severity.ERROR)} errors, {report.count(Severity.WARNING)} warnings, "
-        f"{report.count(Severity.INFO)} notes; {len(report.derived)} figures derived from differences",
+        f"{report.count(Severity.INFO)} notes; {len(report.derived)} figure(s) derived from differences",
         highlight=False,
     )
 
