@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from extractor.checking.checker import check_releases
 from extractor.checking.flags import CheckReport, Severity
+from extractor.periods import year_before
 from schemas import Figure, Measure, Release
 
 _OTHER_SECTORS = ("shipbuilding", "pharmaceuticals", "textiles", "automobile manufacturing", "coal mining")
@@ -64,11 +65,7 @@ def _percent_point(figure: Figure, _release: Release, _text: str) -> dict[str, o
 def _wrong_period(figure: Figure, release: Release, _text: str) -> dict[str, object] | None:
     if figure.period_start is None or figure.period_end is None:
         return {"period_start": "2020-01", "period_end": "2020-12"}
-    return {"period_start": _year_before(figure.period_start), "period_end": _year_before(figure.period_end)}
-
-
-def _year_before(period: str) -> str:
-    return f"{int(period[:4]) - 1}{period[4:]}"
+    return {"period_start": year_before(figure.period_start), "period_end": year_before(figure.period_end)}
 
 
 def _not_in_text(figure: Figure, _release: Release, text: str) -> dict[str, object] | None:

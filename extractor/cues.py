@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from extractor.gazetteer import NATIONAL_WORDS, PROVINCES
-from extractor.periods import find_period_phrases
+from extractor.periods import find_period_phrases, year_before
 from schemas import ComparedTo, Status
 
 _TARGET = re.compile(
@@ -65,7 +65,7 @@ def compared_to_from_base(
         if pattern.search(text) and name != region:
             return ComparedTo(region=name)
     if _YEAR_ON_YEAR.search(text) and period[0] and period[1]:
-        shifted = (_year_before(period[0]), _year_before(period[1]))
+        shifted = (year_before(period[0]), year_before(period[1]))
         return ComparedTo(period_start=shifted[0], period_end=shifted[1])
     phrases = find_period_phrases(f"in {text}" if re.fullmatch(r"(?:19|20)\d\d", text) else text)
     if phrases and (resolved := phrases[0].resolve(year)) and resolved != period:
@@ -76,7 +76,3 @@ def compared_to_from_base(
     if growth and not metric.endswith("growth"):
         metric = f"{metric} growth"
     return ComparedTo(metric=metric)
-
-
-def _year_before(period: str) -> str:
-    return f"{int(period[:4]) - 1}{period[4:]}"

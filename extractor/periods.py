@@ -85,3 +85,8 @@ def find_period_phrases(text: str) -> list[PeriodPhrase]:
 def years_mentioned(text: str) -> list[int]:
     """The four-digit years in ``text``, in order."""
     return [int(m.group()) for m in re.finditer(r"(?<!\d)(?:19|20)\d\d(?!\d)", text)]
+
+
+def year_before(period: str) -> str:
+    """The same month a year earlier: ``2024-03`` → ``2023-03``."""
+    return f"{int(period[:4]) - 1}{period[4:]}"
