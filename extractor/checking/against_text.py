@@ -185,6 +185,8 @@ def _period(evidence: ReleaseEvidence, item: FigureEvidence) -> Iterator[Flag]:
     allowed = set(item.periods)
     if release.period_start and release.period_end:
         allowed.add((release.period_start, release.period_end))
+    elif release.published:  # no reporting period: what is stated is the year so far, as extraction reads it
+        allowed.add((release.published[:4] + "-01", release.published[:7]))
     if own in allowed:
         return
     said = ", ".join(f"{a}..{b}" for a, b in sorted(allowed)) or "none"
