@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from extractor.cues import clause_before, compared_to_from_base, national_region, status_of
 from extractor.gazetteer import PROVINCES
 from extractor.numerals import Numeral
-from extractor.periods import find_period_phrases
+from extractor.periods import default_period, find_period_phrases
 from extractor.prompting import FigureLabel, GapLabel, RateLabel
 from extractor.release_context import ReleaseContext
 from schemas import METRIC_VOCABULARY, Figure, Measure
@@ -107,9 +107,7 @@ def sentence_period(numeral: Numeral, where: Where, context: ReleaseContext) -> 
     if chosen is not None:
         resolved = chosen.resolve(context.year)
         return resolved if resolved else (None, None)
-    if context.period_start is None and context.published:
-        return context.published[:4] + "-01", context.published[:7]  # no reporting period: the year so far
-    return context.period_start, context.period_end
+    return default_period(context.period_start, context.period_end, context.published)
 
 
 def _gap_metric(rate: Numeral, labels: Mapping[int, FigureLabel], tags: Mapping[int, Numeral]) -> str | None:

@@ -19,7 +19,6 @@ from extractor.errors import ModelSetupError
 MODEL_NAME = "qwen2.5-coder-1.5b-instruct-q4_k_m"
 MODEL_FILE = f"{MODEL_NAME}.gguf"
 MODEL_SHA256 = "cc324af070c2ecbfd324a30884d2f951a7ff756aba85cb811a6ec436933bb046"
-MODEL_SIZE = 1_117_320_768
 PART_COUNT = 22
 _CHUNK = 8 * 1024 * 1024
 

@@ -7,6 +7,7 @@ date, an ordinal, a name like ``5G``, a phone number, page furniture), the reaso
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 
@@ -75,6 +76,13 @@ class Numeral:
 
 def find_numerals(text: str) -> list[Numeral]:
     """Every numeral in ``text`` in order, figures and excluded ones alike."""
+    return list(_numerals(text))
+
+
+@functools.lru_cache(maxsize=32)
+def _numerals(text: str) -> tuple[Numeral, ...]:
+    # A release is read by extraction, the checker and its coverage check, and by every mutation
+    # of the mutation test: the same text, the same (frozen) numerals, found once.
     body_end = furniture_start(text)
     found: list[Numeral] = []
     taken: list[tuple[int, int]] = []
@@ -89,7 +97,7 @@ def find_numerals(text: str) -> list[Numeral]:
         if any(s <= match.start() < e for s, e in taken):
             continue
         found.append(_read(text, match.start(), match.end(), _word_value(match.group()), body_end))
-    return sorted(found, key=lambda n: n.span)
+    return tuple(sorted(found, key=lambda n: n.span))
 
 
 def find_figures(text: str) -> list[Numeral]:

@@ -87,6 +87,25 @@ def years_mentioned(text: str) -> list[int]:
     return [int(m.group()) for m in re.finditer(r"(?<!\d)(?:19|20)\d\d(?!\d)", text)]
 
 
+def reference_year(period_end: str | None, published: str | None) -> int | None:
+    """The year "this year" means in a release: its period's, else its publication date's."""
+    source = period_end or published
+    return int(source[:4]) if source else None
+
+
+def default_period(
+    period_start: str | None, period_end: str | None, published: str | None
+) -> tuple[str | None, str | None]:
+    """The period of a figure whose sentence names none: the release's, else the year so far.
+
+    A release without a reporting period states stocks as of its publication date, so its
+    figures cover January to the month of publication (None when that date is unknown too).
+    """
+    if period_start is None and published:
+        return published[:4] + "-01", published[:7]
+    return period_start, period_end
+
+
 def year_before(period: str) -> str:
     """The same month a year earlier: ``2024-03`` → ``2023-03``."""
     return f"{int(period[:4]) - 1}{period[4:]}"

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from extractor.furniture import furniture_start
 from extractor.gazetteer import PROVINCES
-from extractor.periods import find_period_phrases, years_mentioned
+from extractor.periods import find_period_phrases, reference_year, years_mentioned
 
 _MONTHS = {m: i for i, m in enumerate(
     "jan feb mar apr may jun jul aug sep oct nov dec".split(), start=1)}  # fmt: skip
@@ -39,8 +39,7 @@ class ReleaseContext:
     @property
     def year(self) -> int | None:
         """The year "this year" means: the period's, else the publication date's."""
-        source = self.period_end or self.published
-        return int(source[:4]) if source else None
+        return reference_year(self.period_end, self.published)
 
 
 def read_context(text: str) -> ReleaseContext:

@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 
 from extractor.numerals import Numeral, find_numerals
-from extractor.periods import find_period_phrases
+from extractor.periods import find_period_phrases, reference_year
 from extractor.sentences import Sentence, split_sentences
 from schemas import Figure, Release
 
@@ -40,7 +40,7 @@ def gather(release: Release, text: str | None) -> ReleaseEvidence:
         return ReleaseEvidence(release, None, tuple(FigureEvidence(f, None, "", "", ()) for f in figures))
     numerals = {n.span: n for n in find_numerals(text)}
     sentences = split_sentences(text)
-    year = _year(release)
+    year = reference_year(release.period_end, release.published)
     evidence = []
     for figure in figures:
         index = _sentence_index(sentences, figure.span[0])
@@ -60,11 +60,6 @@ def half_unit(surface: str) -> float:
     if match:
         return 0.5 * 10.0 ** -len(match.group(1))
     return 0.5 if any(ch.isdigit() for ch in surface) else 0.0
-
-
-def _year(release: Release) -> int | None:
-    source = release.period_end or release.published
-    return int(source[:4]) if source else None
 
 
 def _sentence_index(sentences: list[Sentence], offset: int) -> int | None:
