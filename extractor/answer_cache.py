@@ -18,7 +18,7 @@ from pydantic import ValidationError
 
 from extractor.labelling import Labeller, Usage
 from extractor.model_files import cache_dir
-from extractor.prompting import PROMPT_VERSION, FigureLabel, LabelRequest
+from extractor.prompting import PROMPT_VERSION, Label, LabelRequest
 
 
 def answer_cache_dir() -> Path:
@@ -50,7 +50,7 @@ class CachedLabeller:
         }
         return hashlib.sha256(json.dumps(material, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
 
-    def label(self, request: LabelRequest) -> dict[int, FigureLabel]:
+    def label(self, request: LabelRequest) -> dict[tuple[int, int], Label]:
         """The cached answer, or the inner labeller's, which is then kept."""
         key = self.key(request)
         path = self.directory / key[:2] / f"{key}.json"
@@ -60,14 +60,14 @@ class CachedLabeller:
         labels = self.inner.label(request)
         path.parent.mkdir(parents=True, exist_ok=True)
         partial = path.with_suffix(f".{os.getpid()}.partial")
-        partial.write_text(json.dumps({f"n{t}": label.model_dump() for t, label in labels.items()}), encoding="utf-8")
+        partial.write_text(json.dumps(request.answer_json(labels)), encoding="utf-8")
         partial.replace(path)
         return labels
 
     @staticmethod
-    def _read(path: Path, request: LabelRequest) -> dict[int, FigureLabel] | None:
+    def _read(path: Path, request: LabelRequest) -> dict[tuple[int, int], Label] | None:
         try:
             answer = request.answer_model().model_validate_json(path.read_text(encoding="utf-8"))
         except (OSError, ValueError, ValidationError):
             return None  # absent or damaged: ask again
-        return {tag: getattr(answer, f"n{tag}") for tag in range(1, len(request.numerals) + 1)}
+        return request.read_answer(answer)

@@ -3,25 +3,27 @@
 From code: span, value, scale, unit, sign and bound (the numeral finder); the measure where the
 unit settles it; the period from the time words of the figure's sentence, else the release's;
 the region (the release's, or China for a national figure); the status; the figure a difference
-refers to (the nearest rate before it in its sentence). From the model: metric, sector, entity,
-and for a rate whether it is a change or a share and of what. Without a valid answer a figure
-still comes out, grounded, with code-only labels.
+refers to (the nearest rate before it in its sentence) and, when the text says, what it is compared
+with. From the model: metric, sector, entity, and what the text leaves open (see ``questions.py``).
+Without a valid answer a figure still comes out, grounded, with code-only labels.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from extractor.cues import clause_before, compared_to_from_base, national_region, status_of
+from extractor.cues import clause_before, compared_to_from_base, gap_base, national_region, rate_measure, status_of
 from extractor.gazetteer import PROVINCES
 from extractor.numerals import Numeral
 from extractor.periods import default_period, find_period_phrases
-from extractor.prompting import FigureLabel, GapLabel, RateLabel
+from extractor.prompting import Label
+from extractor.questions import level_before, rate_before
 from extractor.release_context import ReleaseContext
 from schemas import METRIC_VOCABULARY, Figure, Measure
 
 UNLABELLED = "unlabelled"
+Span = tuple[int, int]
 
 
 @dataclass(frozen=True)
@@ -35,29 +37,40 @@ class Where:
 
 def assemble(
     numeral: Numeral,
-    labels: Mapping[int, FigureLabel],
-    tags: Mapping[int, Numeral],
+    labels: Mapping[Span, Label],
+    siblings: Sequence[Numeral],
     context: ReleaseContext,
     where: Where | None = None,
 ) -> Figure:
-    """The contract's Figure for ``numeral``; ``labels`` and ``tags`` are its sentence's, by tag number."""
+    """The contract's Figure for ``numeral``.
+
+    ``siblings`` are the figures of its sentence, ``labels`` the model's answers by span (a figure
+    code knows enough about has none).
+    """
     where = where or Where()
-    tag = next((t for t, n in tags.items() if n.span == numeral.span), None)
-    label = labels.get(tag) if tag is not None else None
-    offset = numeral.span[0] - where.start
-    measure = figure_measure(numeral, label)
+    label = labels.get(numeral.span, Label())
+    measure = figure_measure(numeral, label, where)
     period = sentence_period(numeral, where, context)
+    offset = numeral.span[0] - where.start
     region = "China" if national_region(where.sentence, offset) else context.region
-    metric = _clean(label.metric) if label else None
-    sector = _clean(label.sector) if label else None
-    refers_to = _rate_before(numeral, tags) if measure is Measure.DIFFERENCE else None
-    growth_gap = refers_to is not None and refers_to.unit == "percent"
+    metric, sector = _clean(label.metric), _clean(label.sector)
+    refers_to = rate_before(numeral, siblings) if measure is Measure.DIFFERENCE else None
+    base = label.base
+    if measure is Measure.DIFFERENCE:
+        base = gap_base(where.sentence, offset, numeral.span[1] - where.start) or base
     if refers_to is not None:
-        metric = _gap_metric(refers_to, labels, tags) or metric
+        rate_label = labels.get(refers_to.span, Label())
+        rate_measure = figure_measure(refers_to, rate_label, where)
+        metric = _gap_metric(_clean(rate_label.metric), rate_measure) or metric
+        sector = sector if label.metric else _clean(rate_label.sector)  # unasked: the rate's sector
+    if measure is Measure.GROWTH and (level := level_before(numeral, siblings, where.sentence, where.start)):
+        level_label = labels.get(level.span, Label())
+        metric, sector = _clean(level_label.metric), _clean(level_label.sector)
+        label = Label(metric=metric, sector=sector, entity=level_label.entity)
     metric, sector = _counted_metric(numeral, metric, sector)
-    base = label.base if isinstance(label, RateLabel | GapLabel) else None
     compared = None
     if measure in (Measure.DIFFERENCE, Measure.SHARE):
+        growth_gap = refers_to is not None and refers_to.unit == "percent"
         compared = compared_to_from_base(base, region, period, context.year, growth=growth_gap)
     return Figure(
         span=numeral.span,
@@ -69,7 +82,7 @@ def assemble(
         metric=(metric or UNLABELLED).lower(),
         region=region,
         sector=sector,
-        entity=_named_entity(label.entity, where, context) if label else None,
+        entity=_named_entity(label.entity, where, context),
         period_start=period[0],
         period_end=period[1],
         status=status_of(clause_before(where.sentence, offset)),
@@ -79,8 +92,8 @@ def assemble(
     )
 
 
-def figure_measure(numeral: Numeral, label: FigureLabel | None) -> Measure:
-    """The unit's measure where it settles it, else the model's reading of a rate, else a guess."""
+def figure_measure(numeral: Numeral, label: Label, where: Where) -> Measure:
+    """The unit's measure where it settles it; for a rate, its words, else the model's reading, else growth."""
     if numeral.unit == "percentage_point":
         return Measure.DIFFERENCE
     if numeral.unit == "rank":
@@ -88,7 +101,9 @@ def figure_measure(numeral: Numeral, label: FigureLabel | None) -> Measure:
     if numeral.unit == "fraction":
         return Measure.SHARE
     if numeral.unit in ("percent", "times"):
-        return Measure(label.measure) if isinstance(label, RateLabel) else Measure.GROWTH
+        start = numeral.span[0] - where.start
+        read = rate_measure(where.sentence, start, numeral.span[1] - where.start) if where.sentence else None
+        return read or (Measure(label.measure) if label.measure else Measure.GROWTH)
     return Measure.LEVEL  # an amount of money, a mass, an area or a count
 
 
@@ -110,14 +125,11 @@ def sentence_period(numeral: Numeral, where: Where, context: ReleaseContext) -> 
     return default_period(context.period_start, context.period_end, context.published)
 
 
-def _gap_metric(rate: Numeral, labels: Mapping[int, FigureLabel], tags: Mapping[int, Numeral]) -> str | None:
+def _gap_metric(rate_metric: str | None, rate_measure: Measure) -> str | None:
     """A difference between two rates measures the rate's metric: ``industrial value added growth``."""
-    tag = next((t for t, n in tags.items() if n.span == rate.span), None)
-    label = labels.get(tag) if tag is not None else None
-    rate_metric = _clean(label.metric) if label else None
     if not rate_metric:
         return None
-    kind = "share" if isinstance(label, RateLabel) and label.measure == "share" else "growth"
+    kind = "share" if rate_measure is Measure.SHARE else "growth"
     return rate_metric if rate_metric.endswith(kind) else f"{rate_metric} {kind}"
 
 
@@ -137,12 +149,6 @@ def _named_entity(entity: str | None, where: Where, context: ReleaseContext) -> 
     if cleaned in PROVINCES or cleaned == "China" or cleaned not in f"{where.previous}\n{where.sentence}":
         return None
     return cleaned
-
-
-def _rate_before(numeral: Numeral, tags: Mapping[int, Numeral]) -> Numeral | None:
-    """The nearest percent figure before a difference in its sentence: what the difference is from."""
-    rates = [n for n in tags.values() if n.unit == "percent" and n.span[0] < numeral.span[0]]
-    return max(rates, key=lambda n: n.span[0]) if rates else None
 
 
 def _clean(value: str | None) -> str | None:

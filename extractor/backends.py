@@ -21,7 +21,7 @@ from extractor.embedded_server import EmbeddedServer, ServerSettings
 from extractor.errors import BackendError, UsageError
 from extractor.labelling import InstructorLabeller, Labeller, ResponseFormat, Usage
 from extractor.model_files import MODEL_NAME, ensure_model
-from extractor.prompting import FigureLabel, LabelRequest
+from extractor.prompting import Label, LabelRequest
 from extractor.secrets import register_secret
 
 EMBEDDED = "embedded"
@@ -125,7 +125,7 @@ class _EmbeddedLabeller:
     _server: EmbeddedServer | None = None
     _labeller: InstructorLabeller | None = None
 
-    def label(self, request: LabelRequest) -> dict[int, FigureLabel]:
+    def label(self, request: LabelRequest) -> dict[tuple[int, int], Label]:
         """Start the server if needed, then ask it; a server that died is started again, once per question."""
         labeller = self._ready()
         try:

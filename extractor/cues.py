@@ -6,7 +6,7 @@ import re
 
 from extractor.gazetteer import NATIONAL_WORDS, PROVINCES
 from extractor.periods import find_period_phrases, year_before
-from schemas import ComparedTo, Status
+from schemas import ComparedTo, Measure, Status
 
 _TARGET = re.compile(
     r"\b(?:target(?:s|ed)?|goals?|aims? (?:to|at)|plans? to|strive to|striving to|by the end of)\b", re.I
@@ -76,3 +76,94 @@ def compared_to_from_base(
     if growth and not metric.endswith("growth"):
         metric = f"{metric} growth"
     return ComparedTo(metric=metric)
+
+
+_UNIT_AFTER = r"\s*(?:%|percent(?:age points?)?|per cent|points?|pp|times|-?fold)?"
+_GROWTH_AFTER = re.compile(
+    _UNIT_AFTER + r"\s*(?:year[- ]on[- ]year|yoy|month[- ]on[- ]month|over the (?:same|previous) period)", re.I
+)
+_YEAR_ON_YEAR_AFTER = re.compile(_UNIT_AFTER + r"\s*year[- ]on[- ]year", re.I)
+_SHARE_AFTER = re.compile(_UNIT_AFTER + r"\s*(?:of (?:the|all|total|its|their)\b|of [a-z' ]*total\b)", re.I)
+_GROWTH_RATE = re.compile(r"\b(?:growth rate|rate of (?:increase|growth|decrease|decline))\b", re.I)
+_SHARE_WORDS = re.compile(
+    r"\b(?:account(?:s|ed|ing)? for|share|proportion|ratio|rate|percentage|utili[sz]ation|coverage|penetration)\b",
+    re.I,
+)
+_GROWTH_WORDS = re.compile(
+    r"\b(?:increas\w*|grow\w*|grew|growth|rise|rises|rising|rose|up|down|declin\w*|decreas\w*|fell|fall\w*|"
+    r"drop\w*|expand\w*|expansion|contract\w*|surg\w*|jump\w*|climb\w*)\b",
+    re.I,
+)
+_GAP_BASE_AFTER = re.compile(
+    _UNIT_AFTER + r"\s*(?:higher|lower|more|less|faster|slower|above|below|ahead|behind|up|down)?\s*"
+    r"(?:than|over|from|of|compared (?:with|to))\s+(?:that (?:of|in)\s+)?(?P<base>[^,;:.()]{2,80})",
+    re.I,
+)
+_GAP_BASE_BEFORE = re.compile(
+    r"(?:surpass\w*|exceed\w*|outpac\w*|outperform\w*|higher than|lower than|faster than|slower than|above|below|"
+    r"ahead of|compared (?:with|to))\s+(?:that of\s+)?(?P<base>[^,;:.()]{2,80}?)\s+by\s*$",
+    re.I,
+)
+
+
+def rate_measure(sentence: str, start: int, end: int) -> Measure | None:
+    """``growth`` or ``share`` when the words around a percent say which, else None (the model decides).
+
+    After the number: ``year-on-year`` means a change, ``of the total`` a part of a whole. Before it, in
+    its clause: a growth rate is a change; ``accounting for``, ``share``, ``rate`` a share; ``increased by``,
+    or a bare ``by`` (``the petrochemical industry by 4.9%``), a change. Both or neither: None.
+    """
+    after = sentence[end : end + 80]
+    if _GROWTH_AFTER.match(after):
+        return Measure.GROWTH
+    if _SHARE_AFTER.match(after):
+        return Measure.SHARE
+    clause = clause_before(sentence, start)
+    if _GROWTH_RATE.search(clause):
+        return Measure.GROWTH
+    share = bool(_SHARE_WORDS.search(clause))
+    growth = bool(_GROWTH_WORDS.search(clause) or re.search(r"\bby\s*$", clause))
+    if share != growth:
+        return Measure.SHARE if share else Measure.GROWTH
+    return None
+
+
+def gap_base(sentence: str, start: int, end: int) -> str | None:
+    """What a difference is measured against, when the text says (``higher than the national level``)."""
+    after = sentence[end : end + 120]
+    if match := _GAP_BASE_AFTER.match(after):
+        return match.group("base").strip()
+    if _YEAR_ON_YEAR_AFTER.match(after):
+        return "year-on-year"
+    if match := _GAP_BASE_BEFORE.search(sentence[max(0, start - 120) : start]):
+        return match.group("base").strip()
+    return None
+
+
+_CAPITALISED = re.compile(r"(?<![\w'’&-])[A-Z][\w&'’-]*")
+_NOT_NAMES = frozenset(
+    (
+        "The A An In On Of For From With By At As To And Or But If This These That Those It Its Their Our We "
+        "They There Here Among Since During After Before Over Under Between Through Meanwhile Moreover Also "
+        "Overall Including In Besides Furthermore However Currently Now Last Next First Second Third "
+        "China Chinese Province Provincial City Municipal National GDP CPI PPI PMI SME SMEs R&D 5G Q1 Q2 Q3 Q4 "
+        "January February March April May June July August September October November December"
+    ).split()
+)
+
+
+def may_name_an_entity(text: str) -> bool:
+    """Whether ``text`` has a capitalised word that could name an organisation.
+
+    Places, months and sentence openers do not count; without such a word the model is not asked
+    for an entity.
+    """
+    for match in _CAPITALISED.finditer(text):
+        word = match.group().rstrip("'’s").rstrip("'’")
+        opener = not text[: match.start()].strip(" \"“'‘")
+        if opener or word in _NOT_NAMES or NATIONAL_WORDS.fullmatch(word):
+            continue
+        if any(pattern.fullmatch(word) for pattern in PROVINCES.values()):
+            continue
+        return True
+    return False

@@ -50,7 +50,7 @@ def free_port() -> int:
 def server_command(model_path: Path, port: int, settings: ServerSettings) -> list[str]:
     """The command line that starts the server."""
     return [
-        sys.executable, "-m", "llama_cpp.server",
+        sys.executable, "-m", "extractor.llama_server",
         "--model", str(model_path), "--model_alias", MODEL_NAME,
         "--host", "127.0.0.1", "--port", str(port),
         "--n_ctx", str(settings.context_tokens), "--n_batch", str(settings.batch_tokens),

@@ -1,6 +1,6 @@
-"""Ask the model for one sentence's labels through openai + instructor, and count what it cost.
+"""Ask the model for a few sentences' labels through openai + instructor, and count what it cost.
 
-This is the backend seam: a `Labeller` turns a `LabelRequest` into one `FigureLabel` per tag.
+This is the backend seam: a `Labeller` turns a `LabelRequest` into one `Label` per tagged figure.
 `InstructorLabeller` serves every OpenAI-compatible endpoint; tests use a fake. Provider
 errors are translated into relfig's errors here, once.
 """
@@ -17,7 +17,7 @@ from instructor.core import IncompleteOutputException, InstructorError
 from pydantic import BaseModel, ValidationError
 
 from extractor.errors import BackendError, UsageError
-from extractor.prompting import FigureLabel, LabelRequest
+from extractor.prompting import Label, LabelRequest
 from extractor.secrets import redact
 
 ResponseFormat = Literal["json_schema", "llama_cpp"]
@@ -51,15 +51,15 @@ class Usage:
 
 
 class Labeller(Protocol):
-    """Anything that labels the tagged figures of a sentence."""
+    """Anything that labels the tagged figures of a few sentences."""
 
     @property
     def usage(self) -> Usage:
         """What its model calls cost so far."""
         ...
 
-    def label(self, request: LabelRequest) -> dict[int, FigureLabel]:
-        """One label per tag number, or `AnswerError` when no valid answer came."""
+    def label(self, request: LabelRequest) -> dict[tuple[int, int], Label]:
+        """One label per tagged figure, by its span, or `AnswerError` when no valid answer came."""
         ...
 
 
@@ -77,8 +77,8 @@ class InstructorLabeller:
         self._instructor = instructor.from_openai(self.client, mode=instructor.Mode.JSON_SCHEMA)
         self._instructor.on("completion:response", self._count)
 
-    def label(self, request: LabelRequest) -> dict[int, FigureLabel]:
-        """Ask for the sentence's labels; retries on invalid answers are bounded by ``max_retries``."""
+    def label(self, request: LabelRequest) -> dict[tuple[int, int], Label]:
+        """Ask for the sentences' labels; retries on invalid answers are bounded by ``max_retries``."""
         answer_model = request.answer_model()
         extra: dict[str, Any] = {}
         if self.response_format == "llama_cpp":
@@ -99,7 +99,7 @@ class InstructorLabeller:
             raise translate_error(exc, self.model) from exc
         finally:
             self.usage.seconds += time.monotonic() - started
-        return {tag: getattr(answer, f"n{tag}") for tag in range(1, len(request.numerals) + 1)}
+        return request.read_answer(answer)
 
     def _count(self, response: Any) -> None:
         self.usage.calls += 1

@@ -1,29 +1,34 @@
-"""Extract one release: find the figures, ask the model sentence by sentence, assemble the Release."""
+"""Extract one release: find the figures, ask the model a few sentences at a time, assemble the Release."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from extractor.assembly import Where, assemble
+from extractor.assembly import Span, Where, assemble
 from extractor.labelling import AnswerError, Labeller
 from extractor.numerals import Numeral, find_figures
-from extractor.prompting import FigureLabel, LabelRequest
+from extractor.prompting import Label, LabelRequest, Question
+from extractor.questions import question_for
 from extractor.reading import Source
-from extractor.release_context import read_context
+from extractor.release_context import ReleaseContext, read_context
 from extractor.sentences import Sentence, split_sentences
 from schemas import Figure, Release
 
-_PREVIOUS_CHARS = 300
+MAX_TAGS = 6
+MAX_CHARS = 700
+"""A call holds consecutive sentences up to this many tagged figures and characters (a longer
+sentence goes alone): fewer calls cost less fixed time, and small questions keep a small model right."""
 
 
 @dataclass(frozen=True)
 class Piece:
-    """A sentence and the figures in it: one question to the model."""
+    """A sentence, the figures in it, the sentence before it, and what the model is asked about them."""
 
     sentence: Sentence
     numerals: tuple[Numeral, ...]
     previous: str
+    questions: tuple[Question, ...]
 
 
 def pieces_of(text: str) -> list[Piece]:
@@ -31,15 +36,40 @@ def pieces_of(text: str) -> list[Piece]:
     figures = find_figures(text)
     pieces, previous, index = [], "", 0
     for sentence in split_sentences(text):
-        inside = []
+        inside: list[Numeral] = []
         while index < len(figures) and figures[index].span[0] < sentence.end:
             if figures[index].span[0] >= sentence.start:
                 inside.append(figures[index])
             index += 1
         if inside:
-            pieces.append(Piece(sentence, tuple(inside), previous[-_PREVIOUS_CHARS:]))
+            asked = (question_for(n, inside, sentence.text, sentence.start) for n in inside)
+            questions = tuple(q for q in asked if q.keys)
+            pieces.append(Piece(sentence, tuple(inside), previous, questions))
         previous = sentence.text
     return pieces
+
+
+def batches_of(pieces: Sequence[Piece]) -> list[list[Piece]]:
+    """Consecutive pieces grouped into calls of at most ``MAX_TAGS`` questions and ``MAX_CHARS`` characters."""
+    batches: list[list[Piece]] = []
+    tags = chars = 0
+    for piece in pieces:
+        size = len(piece.sentence.text)
+        if not batches or tags + len(piece.questions) > MAX_TAGS or chars + size > MAX_CHARS:
+            batches.append([])
+            tags = chars = 0
+        batches[-1].append(piece)
+        tags, chars = tags + len(piece.questions), chars + size
+    return batches
+
+
+def request_of(context: ReleaseContext, batch: Sequence[Piece]) -> LabelRequest | None:
+    """The one call a batch needs, or None when code knows enough about all of its figures."""
+    asked = [piece for piece in batch if piece.questions]
+    if not asked:
+        return None
+    questions = tuple(q for piece in asked for q in piece.questions)
+    return LabelRequest(context, tuple(piece.sentence for piece in asked), questions)
 
 
 def extract_release(source: Source, labeller: Labeller, on_piece: Callable[[int, int], None] | None = None) -> Release:
@@ -47,16 +77,18 @@ def extract_release(source: Source, labeller: Labeller, on_piece: Callable[[int,
     context = read_context(source.text)
     pieces = pieces_of(source.text)
     figures: list[Figure] = []
-    for done, piece in enumerate(pieces, start=1):
-        request = LabelRequest(context, piece.sentence, piece.numerals, piece.previous)
-        labels: dict[int, FigureLabel] = {}
-        try:
-            labels = labeller.label(request)
-        except AnswerError:
-            labeller.usage.invalid_answers += 1
-        tags = dict(enumerate(piece.numerals, start=1))
-        where = Where(piece.sentence.text, piece.sentence.start, piece.previous)
-        figures.extend(assemble(numeral, labels, tags, context, where) for numeral in piece.numerals)
+    done = 0
+    for batch in batches_of(pieces):
+        labels: dict[Span, Label] = {}
+        if request := request_of(context, batch):
+            try:
+                labels = labeller.label(request)
+            except AnswerError:
+                labeller.usage.invalid_answers += 1
+        for piece in batch:
+            where = Where(piece.sentence.text, piece.sentence.start, piece.previous)
+            figures.extend(assemble(numeral, labels, piece.numerals, context, where) for numeral in piece.numerals)
+        done += len(batch)
         if on_piece:
             on_piece(done, len(pieces))
     return Release.model_validate(

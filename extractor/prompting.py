@@ -1,18 +1,22 @@
-"""What the model is asked: the answer schema per sentence and the messages that ask for it.
+"""What the model is asked: which figures, which keys for each, and the messages that ask.
 
-The system message is the same for every sentence of a release (instructions, vocabulary, the
-release's context), so the server's prompt cache reuses it; the user message is one sentence
-with its figures tagged ``5.3%[#1]``. The answer has exactly one key per tag (``n1``, ``n2``, ...),
-which a schema-enforcing server turns into a grammar: the model cannot skip or invent a figure.
-The model is asked only what code cannot read: the metric, sector and entity, and for rates
-whether they are a change or a share and of what. Value, unit, sign, bound, period, region,
-status and the figure a difference refers to are decided by code (``assembly.py``).
+The system message starts with instructions, vocabulary and worked examples that are the same for
+every release, then the release's context, so the server's prompt cache reuses the long part
+across releases and the whole of it across the calls of one release. The user message is a few
+consecutive sentences with their figures tagged ``5.3%[#1]``. The answer has exactly one key per
+tag (``n1``, ``n2``, ...), each an object with only the keys that figure still needs, which a
+schema-enforcing server turns into a grammar: the model cannot skip, invent or over-answer.
+
+Every generated token costs time on two cores, so code decides what it can first (``questions.py``):
+the measure of a rate when its words say growth or share, what a difference is compared with when
+the text says, and whether a sentence has any name an entity could be.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal
+from functools import lru_cache
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, create_model
 
@@ -21,94 +25,121 @@ from extractor.release_context import ReleaseContext
 from extractor.sentences import Sentence
 from schemas import METRIC_VOCABULARY
 
-PROMPT_VERSION = "2"
+PROMPT_VERSION = "3"
 
-SYSTEM_TEMPLATE = """You name what the statistical figures of a press release measure.
-Release: {region}; main period {period}; headline: {title}.
-Each figure is tagged right after its number, like 5.3%[#1]. For each tag give:
-- metric: what is measured, a short lower-case noun phrase with no place, period or sector in it. Prefer one of: {vocabulary}.
+Key = Literal["metric", "sector", "entity", "measure", "base"]
+KEYS: tuple[Key, ...] = ("metric", "sector", "entity", "measure", "base")
+
+INSTRUCTIONS = """You label the statistical figures of a press release. Each figure is tagged right after its number, like 5.3%[#1]. Answer with one object per tag (n1, n2, ...) holding the keys asked for:
+- metric: what is measured, a short lower-case noun phrase with no place, period, industry or product in it. Prefer one of: {vocabulary}.
 - sector: the industry, product, ownership class or enterprise group the figure is limited to, else null.
 - entity: the one named company or organisation the figure is about, else null.
-For a percent also: measure "growth" (a change, usually year-on-year) or "share" (a part of a whole, a rate); base: for a share, the whole it is a part of, else null.
-For percentage points also: base: what it is compared with ("national level", "2023", "fixed asset investment").
-Example: "Output grew 5.3%[#1], 0.3[#2] percentage points higher than the national level, accounting for 46.8%[#3] of exports; 13[#4] cities grew." ->
-{{"n1":{{"metric":"industrial value added","sector":null,"entity":null,"measure":"growth","base":null}},"n2":{{"metric":"industrial value added growth","sector":null,"entity":null,"base":"national level"}},"n3":{{"metric":"industrial value added","sector":null,"entity":null,"measure":"share","base":"exports"}},"n4":{{"metric":"cities with positive growth","sector":null,"entity":null}}}}"""
+- measure: "growth" for a change, "share" for a part of a whole or a rate.
+- base: for a share, the whole it is a part of; for percentage points, what the figure is compared with.
+Examples:
+Text: Industrial value added grew 5.3%[#1] year-on-year, 0.3 percentage points higher than the national level. Equipment manufacturing grew 9.1%[#2] and the petrochemical industry 4.9%[#3], accounting for 46.8%[#4] of the total.
+Answer: {{"n1":{{"metric":"industrial value added","sector":null}},"n2":{{"metric":"industrial value added","sector":"equipment manufacturing"}},"n3":{{"metric":"industrial value added","sector":"petrochemical","measure":"growth","base":null}},"n4":{{"metric":"industrial value added","sector":"petrochemical","base":"industrial value added"}}}}
+Text: 25[#1] of the 41[#2] industries grew, and 13[#3] cities saw positive growth.
+BMW Brilliance's output value rose 8.9%[#4]; the province produced 720,000[#5] vehicles.
+Answer: {{"n1":{{"metric":"industries with growth","sector":null}},"n2":{{"metric":"industries","sector":null}},"n3":{{"metric":"cities with positive growth","sector":null}},"n4":{{"metric":"output value","sector":null,"entity":"BMW Brilliance"}},"n5":{{"metric":"product output","sector":"vehicles","entity":null}}}}"""
+
+RELEASE_TEMPLATE = "This release: {region}; main period {period}; headline: {title}."
+
+_FIELDS: dict[Key, tuple[Any, Any]] = {
+    "metric": (str, Field(min_length=1, max_length=60)),
+    "sector": (str | None, Field(max_length=60)),
+    "entity": (str | None, Field(max_length=60)),
+    "measure": (Literal["growth", "share"], ...),
+    "base": (str | None, Field(max_length=60)),
+}
 
 
-class FigureLabel(BaseModel):
-    """What the model says a figure measures (every key is generation time on two cores: few, short)."""
+@dataclass(frozen=True)
+class Label:
+    """What the model said about one figure; keys it was not asked stay None."""
 
-    model_config = ConfigDict(extra="forbid")
-
-    metric: str = Field(min_length=1, max_length=60, description="What is measured, lower-case noun phrase.")
-    sector: str | None = Field(max_length=60, description="Industry, product or group, or null.")
-    entity: str | None = Field(max_length=60, description="Named organisation, or null.")
-
-
-class RateLabel(FigureLabel):
-    """A percent (or N-fold) figure: also whether it is a change or a share, and of what whole."""
-
-    measure: Literal["growth", "share"] = Field(description="growth (a change) or share (a part of a whole).")
-    base: str | None = Field(max_length=60, description="For a share, the whole it is a part of.")
+    metric: str | None = None
+    sector: str | None = None
+    entity: str | None = None
+    measure: str | None = None
+    base: str | None = None
 
 
-class GapLabel(FigureLabel):
-    """A percentage-point figure: also what it is compared with."""
+@dataclass(frozen=True)
+class Question:
+    """One tagged figure and the keys the model must give for it (in answer order)."""
 
-    base: str | None = Field(max_length=60, description="What the difference is measured against.")
+    numeral: Numeral
+    keys: tuple[Key, ...]
 
 
-def label_model(numeral: Numeral) -> type[FigureLabel]:
-    """The answer schema for one figure: what the model still has to say about it."""
-    if numeral.unit == "percentage_point":
-        return GapLabel
-    if numeral.unit in ("percent", "times"):
-        return RateLabel
-    return FigureLabel
+@lru_cache(maxsize=64)
+def label_model(keys: tuple[Key, ...]) -> type[BaseModel]:
+    """The answer schema for a figure asked ``keys``: exactly those, no others."""
+    name = "".join(key.capitalize() for key in keys) + "Label"
+    fields: dict[str, Any] = {key: _FIELDS[key] for key in keys}
+    return create_model(name, __config__=ConfigDict(extra="forbid"), **fields)
 
 
 @dataclass(frozen=True)
 class LabelRequest:
-    """One question to the model: a sentence, its tagged figures and the release context."""
+    """One question to the model: consecutive sentences, their tagged figures and the release context."""
 
     context: ReleaseContext
-    sentence: Sentence
-    numerals: tuple[Numeral, ...]
-    previous: str = ""
+    sentences: tuple[Sentence, ...]
+    questions: tuple[Question, ...]
 
-    def tagged_sentence(self) -> str:
-        """The sentence with ``[#k]`` after each figure's numeral and unit sign."""
-        pieces, cursor = [], self.sentence.start
-        for tag, numeral in enumerate(self.numerals, start=1):
-            end = numeral.span[1]
-            if self.sentence.text[end - self.sentence.start : end - self.sentence.start + 1] == "%":
-                end += 1
-            pieces.append(self.sentence.text[cursor - self.sentence.start : end - self.sentence.start])
-            pieces.append(f"[#{tag}]")
-            cursor = end
-        pieces.append(self.sentence.text[cursor - self.sentence.start :])
-        return "".join(pieces)
+    @property
+    def numerals(self) -> tuple[Numeral, ...]:
+        """The tagged figures, tag 1 first."""
+        return tuple(question.numeral for question in self.questions)
+
+    def tagged_text(self) -> str:
+        """The sentences, one per line, with ``[#k]`` after each tagged figure's numeral and unit sign."""
+        tags = {question.numeral.span: tag for tag, question in enumerate(self.questions, start=1)}
+        lines = []
+        for sentence in self.sentences:
+            pieces, cursor = [], 0
+            for span, tag in sorted(tags.items()):
+                if not sentence.start <= span[0] < sentence.end:
+                    continue
+                end = span[1] - sentence.start
+                end += sentence.text[end : end + 1] == "%"
+                pieces += [sentence.text[cursor:end], f"[#{tag}]"]
+                cursor = end
+            lines.append("".join(pieces) + sentence.text[cursor:])
+        return "\n".join(lines)
 
     def messages(self) -> list[dict[str, str]]:
-        """The chat messages: the release's fixed system message, then this sentence."""
-        user = f"Sentence: {self.tagged_sentence()}"
-        if self.previous:
-            user = f"Previous sentence: {self.previous}\n{user}"
+        """The chat messages: the fixed system message, then these sentences."""
+        user = f"Text: {self.tagged_text()}"
         return [{"role": "system", "content": system_message(self.context)}, {"role": "user", "content": user}]
 
     def answer_model(self) -> type[BaseModel]:
-        """The answer schema: one label per tag, keys ``n1`` .. ``nK``, each of its figure's kind."""
-        fields: dict[str, object] = {
-            f"n{tag}": (label_model(numeral), ...) for tag, numeral in enumerate(self.numerals, start=1)
+        """The answer schema: one object per tag, keys ``n1`` .. ``nK``, each with its figure's keys."""
+        fields: dict[str, Any] = {
+            f"n{tag}": (label_model(question.keys), ...) for tag, question in enumerate(self.questions, start=1)
         }
-        return create_model(  # type: ignore[call-overload,no-any-return]
-            f"Sentence{len(self.numerals)}Labels", __config__=ConfigDict(extra="forbid"), **fields
-        )
+        return create_model(f"Text{len(self.questions)}Labels", __config__=ConfigDict(extra="forbid"), **fields)
+
+    def read_answer(self, answer: BaseModel) -> dict[tuple[int, int], Label]:
+        """The labels of a valid answer, by the span of the figure each is about."""
+        labels = {}
+        for tag, question in enumerate(self.questions, start=1):
+            given = getattr(answer, f"n{tag}")
+            labels[question.numeral.span] = Label(**{key: getattr(given, key) for key in question.keys})
+        return labels
+
+    def answer_json(self, labels: dict[tuple[int, int], Label]) -> dict[str, dict[str, str | None]]:
+        """``labels`` as the answer schema's JSON (what the answer cache keeps)."""
+        return {
+            f"n{tag}": {key: getattr(labels[question.numeral.span], key) for key in question.keys}
+            for tag, question in enumerate(self.questions, start=1)
+        }
 
 
 def system_message(context: ReleaseContext) -> str:
-    """The instructions and release context, identical for every sentence of a release."""
+    """The instructions (fixed), then the release's context: identical for every call of a release."""
     period = f"{context.period_start} to {context.period_end}" if context.period_start else "not stated"
-    return SYSTEM_TEMPLATE.format(
-        region=context.region, period=period, title=context.title or "none", vocabulary=", ".join(METRIC_VOCABULARY)
-    )
+    release = RELEASE_TEMPLATE.format(region=context.region, period=period, title=context.title or "none")
+    return INSTRUCTIONS.format(vocabulary=", ".join(METRIC_VOCABULARY)) + "\n" + release

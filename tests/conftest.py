@@ -16,7 +16,9 @@ from typing import Any
 import pytest
 
 from extractor.labelling import AnswerError, Usage
-from extractor.prompting import FigureLabel, LabelRequest, label_model
+from extractor.pipeline import pieces_of, request_of
+from extractor.prompting import Label, LabelRequest
+from extractor.release_context import ReleaseContext
 from schemas import Release
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -45,22 +47,28 @@ def gold_release(name: str) -> Release:
 
 @dataclass
 class FakeLabeller:
-    """Answers every tag with ``answer`` (the fields its kind of label has), or fails when told to."""
+    """Answers every tag with ``answer`` (the keys its question asks), or fails when told to."""
 
     answer: dict[str, object] | None = None
     usage: Usage = field(default_factory=Usage)
     requests: list[LabelRequest] = field(default_factory=list)
 
-    def label(self, request: LabelRequest) -> dict[int, FigureLabel]:
+    def label(self, request: LabelRequest) -> dict[tuple[int, int], Label]:
         self.requests.append(request)
         self.usage.calls += 1
         if self.answer is None:
             raise AnswerError("no answer")
-        labels = {}
-        for tag, numeral in enumerate(request.numerals, start=1):
-            kind = label_model(numeral)
-            labels[tag] = kind.model_validate({k: v for k, v in self.answer.items() if k in kind.model_fields})
-        return labels
+        return {
+            question.numeral.span: Label(**{key: self.answer.get(key) for key in question.keys})  # type: ignore[arg-type]
+            for question in request.questions
+        }
+
+
+def request_for(text: str, context: ReleaseContext) -> LabelRequest:
+    """The one call extraction makes for a short ``text``."""
+    request = request_of(context, pieces_of(text))
+    assert request is not None, "code knew everything: nothing to ask"
+    return request
 
 
 def _scrub_response(response: dict[str, Any]) -> dict[str, Any]:

@@ -5,12 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 from extractor.answer_cache import CachedLabeller
-from extractor.numerals import find_figures
-from extractor.prompting import LabelRequest, RateLabel
+from extractor.prompting import Label, LabelRequest
 from extractor.release_context import ReleaseContext
-from extractor.sentences import split_sentences
 
-from .conftest import FakeLabeller
+from .conftest import FakeLabeller, request_for
 
 TEXT = "Output rose 5.3% and profit fell 2.0%."
 ANSWER: dict[str, object] = {
@@ -20,13 +18,13 @@ ANSWER: dict[str, object] = {
     "measure": "growth",
     "base": None,
 }
-LABEL = RateLabel.model_validate(ANSWER)
+LABEL = Label(metric="output value", sector=None)  # "rose", "fell": code reads both as changes
 IDENTITY = {"model": "m", "backend": "embedded", "response_format": "llama_cpp"}
 
 
 def _request(region: str = "Liaoning") -> LabelRequest:
     context = ReleaseContext(title=None, published=None, region=region, period_start="2024-01", period_end="2024-03")
-    return LabelRequest(context, split_sentences(TEXT)[0], tuple(find_figures(TEXT)))
+    return request_for(TEXT, context)
 
 
 def test_second_identical_question_is_answered_from_the_cache(tmp_path: Path) -> None:
@@ -34,7 +32,7 @@ def test_second_identical_question_is_answered_from_the_cache(tmp_path: Path) ->
     cached = CachedLabeller(inner, IDENTITY, tmp_path)
     first = cached.label(_request())
     second = cached.label(_request())
-    assert first == second == {1: LABEL, 2: LABEL}
+    assert first == second == {(12, 15): LABEL, (33, 36): LABEL}
     assert len(inner.requests) == 1
     assert cached.usage.cache_hits == 1
 
@@ -53,5 +51,5 @@ def test_a_damaged_entry_is_asked_again(tmp_path: Path) -> None:
     cached.label(_request())
     entry = next(tmp_path.rglob("*.json"))
     entry.write_text("{not json", encoding="utf-8")
-    assert cached.label(_request()) == {1: LABEL, 2: LABEL}
+    assert cached.label(_request()) == {(12, 15): LABEL, (33, 36): LABEL}
     assert len(inner.requests) == 2

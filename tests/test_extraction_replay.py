@@ -12,8 +12,9 @@ import pytest
 from extractor.assembly import UNLABELLED
 from extractor.backends import BackendSettings, open_labeller
 from extractor.model_files import MODEL_NAME
-from extractor.pipeline import extract_release, pieces_of
+from extractor.pipeline import batches_of, extract_release, pieces_of, request_of
 from extractor.reading import read_release
+from extractor.release_context import read_context
 from schemas import Release
 
 from .conftest import SAMPLE_NAMES, SAMPLES
@@ -34,7 +35,9 @@ def test_extract_sample(name: str, model_endpoint: str) -> None:
     pieces = pieces_of(source.text)
     assert [f.span for f in release.figures] == [n.span for p in pieces for n in p.numerals]
     usage = labeller.usage
-    assert usage.calls >= len(pieces)
+    context = read_context(source.text)
+    calls = [request for batch in batches_of(pieces) if (request := request_of(context, batch))]
+    assert usage.calls >= len(calls)  # one per batch of sentences with questions, plus retries
     assert usage.prompt_tokens > 0 and usage.completion_tokens > 0
     labelled = [f for f in release.figures if f.metric != UNLABELLED]
     assert len(labelled) >= 0.8 * len(release.figures), f"{usage.invalid_answers} sentences got no valid answer"

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from extractor.assembly import UNLABELLED, Where, assemble, figure_measure, sentence_period
-from extractor.cues import compared_to_from_base, national_region, status_of
+from extractor.cues import compared_to_from_base, gap_base, may_name_an_entity, national_region, rate_measure, status_of
 from extractor.numerals import find_figures
-from extractor.pipeline import extract_release, pieces_of
-from extractor.prompting import FigureLabel, GapLabel, RateLabel
+from extractor.pipeline import MAX_TAGS, batches_of, extract_release, pieces_of
+from extractor.prompting import Label
+from extractor.questions import level_before
 from extractor.reading import Source
 from extractor.release_context import ReleaseContext
 from schemas import Bound, ComparedTo, Measure, Status
@@ -29,29 +30,40 @@ ANSWER: dict[str, object] = {
 }
 
 
-def _assembled(text: str, answers: dict[int, FigureLabel], context: ReleaseContext = CONTEXT) -> list[object]:
+def _assembled(text: str, answers: dict[int, Label], context: ReleaseContext = CONTEXT) -> list[object]:
     numerals = find_figures(text)
-    tags = dict(enumerate(numerals, start=1))
-    return [assemble(n, answers, tags, context, Where(text)) for n in numerals]
+    labels = {numerals[tag - 1].span: label for tag, label in answers.items()}
+    return [assemble(n, labels, numerals, context, Where(text)) for n in numerals]
 
 
-def test_every_figure_is_grounded_and_asked_once_per_sentence() -> None:
+def test_every_figure_is_grounded_and_only_what_code_cannot_read_is_asked() -> None:
     labeller = FakeLabeller(answer=ANSWER)
     release = extract_release(Source(text=TEXT, name="t"), labeller)
     assert [f.surface for f in release.figures] == ["5.3", "0.3", "fifth", "Eight"]
     assert all(TEXT[f.span[0] : f.span[1]] == f.surface for f in release.figures)
-    assert [len(r.numerals) for r in labeller.requests] == [3, 1]
-    schema = labeller.requests[0].answer_model().model_json_schema()
-    assert set(schema["$defs"]) == {"RateLabel", "GapLabel", "FigureLabel"}  # one kind of label per kind of figure
+    (request,) = labeller.requests  # both sentences in one call
+    assert [q.numeral.surface for q in request.questions] == ["5.3", "fifth", "Eight"]  # the gap's base is in the text
+    assert [q.keys for q in request.questions] == [("metric", "sector")] * 3  # "year-on-year": growth; no names
+    schema = request.answer_model().model_json_schema()
+    assert set(schema["$defs"]) == {"MetricSectorLabel"}
 
 
 def test_code_decides_unit_measure_value_and_the_difference_it_refers_to() -> None:
-    release = extract_release(Source(text=TEXT, name="t"), FakeLabeller(answer={**ANSWER, "measure": "share"}))
+    text = TEXT.replace(" year-on-year", "")  # nothing left to say whether 5.3% is a change or a share
+    release = extract_release(Source(text=text, name="t"), FakeLabeller(answer={**ANSWER, "measure": "share"}))
     by_surface = {f.surface: f for f in release.figures}
-    assert (by_surface["5.3"].unit, by_surface["5.3"].measure) == ("percent", Measure.SHARE)  # the model's reading
+    assert (by_surface["5.3"].unit, by_surface["5.3"].measure) == ("percent", Measure.GROWTH)  # "increased by"
+    release = extract_release(
+        Source(text="It was 5.3%, 0.3 percentage points more.", name="t"),
+        FakeLabeller(answer={**ANSWER, "measure": "share"}),
+    )
+    assert release.figures[0].measure is Measure.SHARE  # the model's reading, when the words do not say
+    assert release.figures[1].metric == "industrial value added share"  # a gap between two shares
+    release = extract_release(Source(text=TEXT, name="t"), FakeLabeller(answer=ANSWER))
+    by_surface = {f.surface: f for f in release.figures}
     gap = by_surface["0.3"]
     assert (gap.unit, gap.measure, gap.refers_to) == ("percentage_point", Measure.DIFFERENCE, by_surface["5.3"].span)
-    assert gap.metric == "industrial value added share"  # a gap between two shares (the model read 5.3% so)
+    assert gap.metric == "industrial value added growth" and gap.compared_to == ComparedTo(region="China")
     assert (by_surface["fifth"].value, by_surface["fifth"].measure) == (5, Measure.RANK)
     assert (by_surface["Eight"].unit, by_surface["Eight"].measure) == ("city", Measure.LEVEL)
     assert by_surface["5.3"].metric == "industrial value added"
@@ -65,19 +77,21 @@ def test_a_gap_between_growth_rates_measures_the_rates_growth() -> None:
 def test_without_a_valid_answer_figures_keep_code_labels() -> None:
     labeller = FakeLabeller(answer=None)
     release = extract_release(Source(text=TEXT, name="t"), labeller)
-    assert labeller.usage.invalid_answers == 2
+    assert labeller.usage.invalid_answers == 1
     assert [f.metric for f in release.figures] == [UNLABELLED] * 4
     assert [f.measure for f in release.figures] == [Measure.GROWTH, Measure.DIFFERENCE, Measure.RANK, Measure.LEVEL]
     assert {(f.region, f.period_start, f.period_end) for f in release.figures} == {("Liaoning", "2024-01", "2024-03")}
 
 
-def test_measure_by_unit_then_by_the_model() -> None:
-    rate, gap, count = find_figures("It rose 5.3%, 0.3 percentage points more; 13 cities grew.")
-    share = RateLabel(metric="x", sector=None, entity=None, measure="share", base="exports")
-    assert figure_measure(rate, share) is Measure.SHARE
-    assert figure_measure(rate, None) is Measure.GROWTH
-    assert figure_measure(gap, share) is Measure.DIFFERENCE
-    assert figure_measure(count, share) is Measure.LEVEL
+def test_measure_by_unit_then_by_the_words_then_by_the_model() -> None:
+    text = "It rose 5.3%, 0.3 percentage points more; 13 cities grew, and it was 4.0%."
+    rate, gap, count, open_rate = find_figures(text)
+    share, where = Label(metric="x", measure="share", base="exports"), Where(text)
+    assert figure_measure(rate, share, where) is Measure.GROWTH  # "rose" settles it
+    assert figure_measure(open_rate, share, where) is Measure.SHARE
+    assert figure_measure(open_rate, Label(), where) is Measure.GROWTH
+    assert figure_measure(gap, share, where) is Measure.DIFFERENCE
+    assert figure_measure(count, share, where) is Measure.LEVEL
 
 
 def test_period_comes_from_the_sentence_else_the_release() -> None:
@@ -127,12 +141,9 @@ def test_compared_to_from_the_models_base_phrase() -> None:
 
 def test_a_gap_with_its_base_and_a_share_with_its_whole() -> None:
     text = "Investment rose 25.2%, 11.8 percentage points higher than the national level, accounting for 46.8% of investment."
-    answers: dict[int, FigureLabel] = {
-        1: RateLabel(metric="industrial investment", sector=None, entity=None, measure="growth", base=None),
-        2: GapLabel(metric="industrial investment", sector=None, entity=None, base="national level"),
-        3: RateLabel(
-            metric="industrial investment", sector=None, entity=None, measure="share", base="fixed asset investment"
-        ),
+    answers = {
+        1: Label(metric="industrial investment"),
+        3: Label(metric="industrial investment", base="fixed asset investment"),
     }
     rate, gap, share = _assembled(text, answers)
     assert gap.compared_to == ComparedTo(region="China") and gap.refers_to == rate.span  # type: ignore[attr-defined]
@@ -154,3 +165,55 @@ def test_samples_cut_into_pieces_that_cover_every_gold_figure() -> None:
         assert {f.span for f in gold_release(name).figures} <= asked
         for piece in pieces:
             assert all(piece.sentence.start <= n.span[0] < piece.sentence.end for n in piece.numerals)
+
+
+def _read(function: object, text: str, surface: str) -> object:
+    start = text.index(surface)
+    return function(text, start, start + len(surface))  # type: ignore[operator]
+
+
+def test_the_words_around_a_rate_say_whether_it_is_a_change_or_a_share() -> None:
+    assert _read(rate_measure, "Output grew 5.3% year-on-year.", "5.3") is Measure.GROWTH
+    assert _read(rate_measure, "It was 46.8% of the province's investment.", "46.8") is Measure.SHARE
+    assert _read(rate_measure, "It accounted for 46.8%.", "46.8") is Measure.SHARE
+    assert _read(rate_measure, "The sales rate reached 98.2%.", "98.2") is Measure.SHARE
+    assert _read(rate_measure, "with an annual growth rate of 7.1 percent", "7.1") is Measure.GROWTH
+    assert _read(rate_measure, "steel grew 3.0%, and the petrochemical industry by 4.9%.", "4.9") is Measure.GROWTH
+    assert _read(rate_measure, "It was 4.0%.", "4.0") is None  # the model decides
+    assert _read(rate_measure, "The utilisation rate rose to 80%.", "80") is None  # both: the model decides
+
+
+def test_what_a_difference_is_compared_with_when_the_text_says() -> None:
+    assert _read(gap_base, "5.3%, 0.3 percentage points higher than the national level.", "0.3") == "the national level"
+    assert _read(gap_base, "5.0%, surpassing the national average by 0.4%.", "0.4") == "the national average"
+    assert _read(gap_base, "an increase of 6 percentage points year-on-year.", "6") == "year-on-year"
+    assert _read(gap_base, "up 0.5 percentage points from the same period last year.", "0.5") == (
+        "the same period last year"
+    )
+    assert _read(gap_base, "profit was up 0.5 percentage points.", "0.5") is None
+
+
+def test_entity_is_asked_only_where_a_name_could_be() -> None:
+    assert may_name_an_entity("Output of BMW Brilliance grew 8.9%.")
+    assert not may_name_an_entity("Liaoning's output grew 8.9% in March, above China's average.")
+    assert not may_name_an_entity("The GDP of the province grew.")  # an opener and an acronym
+
+
+def test_a_rate_right_after_its_amount_measures_the_same_thing() -> None:
+    text = "Profit reached 18.57 billion yuan, a year-on-year increase of 24.0%, and 13 cities grew 2.0%."
+    profit, rate, cities, other = find_figures(text)
+    assert level_before(rate, [profit, rate, cities, other], text, 0) == profit
+    assert level_before(other, [profit, rate, cities, other], text, 0) is None  # "cities grew": no comma-led link
+    answers = {1: Label(metric="total profit", sector="private enterprises"), 3: Label(metric="cities", sector=None)}
+    figures = _assembled(text, answers)
+    assert (figures[1].metric, figures[1].sector) == ("total profit", "private enterprises")  # type: ignore[attr-defined]
+
+
+def test_consecutive_sentences_share_a_call_up_to_a_limit() -> None:
+    text = " ".join(f"Output grew {i}.5% in March, and it was {i}.0% of the total." for i in range(1, 9))
+    batches = batches_of(pieces_of(text))
+    assert [len(batch) for batch in batches] == [3, 3, 2]
+    assert all(sum(len(piece.questions) for piece in batch) <= MAX_TAGS for batch in batches)
+    assert [piece.sentence.start for batch in batches for piece in batch] == sorted(
+        piece.sentence.start for piece in pieces_of(text)
+    )
