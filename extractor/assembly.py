@@ -10,10 +10,19 @@ Without a valid answer a figure still comes out, grounded, with code-only labels
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from extractor.cues import clause_before, compared_to_from_base, gap_base, national_region, rate_measure, status_of
+from extractor.cues import (
+    clause_before,
+    compared_to_from_base,
+    gap_base,
+    group_metric,
+    national_region,
+    rate_measure,
+    status_of,
+)
 from extractor.gazetteer import PROVINCES
 from extractor.numerals import Numeral
 from extractor.periods import default_period, find_period_phrases
@@ -22,17 +31,25 @@ from extractor.questions import level_before, rate_before
 from extractor.release_context import ReleaseContext
 from schemas import METRIC_VOCABULARY, Figure, Measure
 
+COUNTED_METRICS = frozenset({"industries with growth", "cities with positive growth", "enterprises", "projects"})
+"""Vocabulary metrics that count things: a sentence stating an amount's metric does not override them."""
+
 UNLABELLED = "unlabelled"
 Span = tuple[int, int]
 
 
 @dataclass(frozen=True)
 class Where:
-    """The text around a figure: its sentence (and where it starts) and the sentence before."""
+    """The text around a figure.
+
+    Its sentence (and where it starts), the sentence before, and the metric of the last rate
+    before it in the release (what a bare ``growth`` or gap refers to).
+    """
 
     sentence: str = ""
     start: int = 0
     previous: str = ""
+    last_rate_metric: str | None = None
 
 
 def assemble(
@@ -63,11 +80,19 @@ def assemble(
         rate_measure = figure_measure(refers_to, rate_label, where)
         metric = _gap_metric(_clean(rate_label.metric), rate_measure) or metric
         sector = sector if label.metric else _clean(rate_label.sector)  # unasked: the rate's sector
+    elif measure is Measure.DIFFERENCE and where.last_rate_metric:
+        metric = _gap_metric(where.last_rate_metric, Measure.GROWTH)  # "the gap narrowed by 0.6 points"
+    elif measure is Measure.GROWTH and is_generic(metric) and where.last_rate_metric:
+        metric = where.last_rate_metric  # "a growth rate of 3.4%": the growth of what the release was saying
     if measure is Measure.GROWTH and (level := level_before(numeral, siblings, where.sentence, where.start)):
         level_label = labels.get(level.span, Label())
         metric, sector = _clean(level_label.metric), _clean(level_label.sector)
         label = Label(metric=metric, sector=sector, entity=level_label.entity)
+    metric = stated_metric(metric, where.sentence[:offset])
     metric, sector = _counted_metric(numeral, metric, sector)
+    metric, sector = industry_growth(metric, sector, measure, where.sentence[:offset])
+    if group := group_metric(numeral.unit, where.sentence, offset, numeral.span[1] - where.start):
+        metric, sector = group, None
     compared = None
     if measure in (Measure.DIFFERENCE, Measure.SHARE):
         growth_gap = refers_to is not None and refers_to.unit == "percent"
@@ -139,6 +164,63 @@ def _counted_metric(numeral: Numeral, metric: str | None, sector: str | None) ->
     if plural not in METRIC_VOCABULARY or metric is None or metric.lower() == plural:
         return metric, sector
     return plural, sector or metric
+
+
+_INDUSTRY_NAME = re.compile(r"\b(?:industry|industries|manufacturing|sector|sectors)$", re.I)
+_MEASURED = re.compile(
+    r"\b(?:investment|profit|revenue|output|exports?|imports?|sales|value|income|consumption|price|index|gdp|rate)",
+    re.I,
+)
+_SECTORS_NAMED = re.compile(r"\b(?:industries|sectors)\s+(?:such as|including|like)\b", re.I)
+_SECTOR_SUFFIX = re.compile(r"\s+(?:industry|industries|sector|sectors)$", re.I)
+
+
+def industry_growth(
+    metric: str | None, sector: str | None, measure: Measure, before: str
+) -> tuple[str | None, str | None]:
+    """An industry's growth rate is the growth of its value added: ``the petrochemical industry grew 4.9%``.
+
+    When the model names an industry as the metric of a growth rate (``equipment manufacturing
+    industry``, or any name after ``sectors such as``), the industry becomes the sector and the
+    metric ``industrial value added``, as the contract labels high-tech manufacturing value added.
+    """
+    if measure is not Measure.GROWTH or not metric or metric.lower() in METRIC_VOCABULARY or _MEASURED.search(metric):
+        return metric, sector
+    if _INDUSTRY_NAME.search(metric) or _SECTORS_NAMED.search(before):
+        return "industrial value added", _SECTOR_SUFFIX.sub("", metric)
+    return metric, sector
+
+
+_GENERIC = frozenset("growth rate rates increase increased change gap percentage point points year-on-year".split())
+
+
+def is_generic(metric: str | None) -> bool:
+    """Whether a metric names no quantity (``growth``, ``growth rate``, ``percentage points``)."""
+    return not metric or metric.lower() == UNLABELLED or set(metric.lower().split()) <= _GENERIC
+
+
+def _vocabulary_pattern(term: str) -> re.Pattern[str]:
+    words = [re.escape(word) for word in term.split()]
+    pattern = r"\s+".join([*words[:-1], words[-1] + "s?"])
+    if term == "industrial value added":
+        pattern += r"|industrial added value|industrial value-added|added value of (?:the )?industr\w*"
+    return re.compile(rf"\b(?:{pattern})\b", re.I)
+
+
+_STATED = {term: _vocabulary_pattern(term) for term in METRIC_VOCABULARY if term not in COUNTED_METRICS}
+
+
+def stated_metric(metric: str | None, before: str) -> str | None:
+    """The vocabulary metric the sentence states before the figure, over another one the model chose.
+
+    ``industrial investment rose 8.9%`` is industrial investment even when the model answers fixed
+    asset investment; a model's term that the sentence does state, or one outside the vocabulary,
+    is kept.
+    """
+    if not metric or metric.lower() not in _STATED or _STATED[metric.lower()].search(before):
+        return metric
+    stated = [(match.end(), term) for term, pattern in _STATED.items() for match in pattern.finditer(before)]
+    return max(stated)[1] if stated else metric
 
 
 def _named_entity(entity: str | None, where: Where, context: ReleaseContext) -> str | None:

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import re
 
-from extractor.gazetteer import NATIONAL_WORDS, PROVINCES
+from extractor.gazetteer import NATIONAL_WORDS, PROVINCES, find_places
 from extractor.periods import find_period_phrases, year_before
+from extractor.words import UNITS_WORDS
 from schemas import ComparedTo, Measure, Status
 
 _TARGET = re.compile(
@@ -155,15 +156,51 @@ _NOT_NAMES = frozenset(
 def may_name_an_entity(text: str) -> bool:
     """Whether ``text`` has a capitalised word that could name an organisation.
 
-    Places, months and sentence openers do not count; without such a word the model is not asked
+    Places (provinces and cities), months and sentence openers do not count; without such a word the model is not asked
     for an entity.
     """
+    places = [(place.start, place.end) for place in find_places(text)]
     for match in _CAPITALISED.finditer(text):
         word = match.group().rstrip("'’s").rstrip("'’")
         opener = not text[: match.start()].strip(" \"“'‘")
         if opener or word in _NOT_NAMES or NATIONAL_WORDS.fullmatch(word):
             continue
-        if any(pattern.fullmatch(word) for pattern in PROVINCES.values()):
+        if any(start <= match.start() < end for start, end in places):
             continue
         return True
     return False
+
+
+_TOTAL_BEFORE = re.compile(r"\b(?:of the|out of(?: [\w’']+['’]s)?|among the)\s+$", re.I)
+_ABOVE_NATIONAL = re.compile(
+    r"\b(?:outperform\w*|outpac\w*|exceed\w*|surpass\w*|above|higher than|faster than)\b.*"
+    r"\b(?:national|country|nationwide|china)\b",
+    re.I,
+)
+_NUMBER_WORDS = "|".join(UNITS_WORDS)
+_NEXT_COUNT = re.compile(rf",(?=\s*(?:\w+\s+){{0,2}}(?:\d|(?:{_NUMBER_WORDS})\b))", re.I)
+"""A comma before the next count: where a counted group's clause ends."""
+_GREW = re.compile(r"\b(?:grow\w*|grew|growth|increas\w*|rose|rise|rising|up)\b", re.I)
+GROUP_METRICS = {
+    "city": ("cities", "cities with positive growth"),
+    "industry": ("industries", "industries with growth"),
+}
+"""Counted groups whose members' growth the releases count: the whole, and those that grew."""
+
+
+def group_metric(unit: str | None, sentence: str, start: int, end: int) -> str | None:
+    """The metric of a count of cities or industries, read from its clause, else None.
+
+    ``13 cities experiencing positive growth`` -> ``cities with positive growth``; ``8 cities
+    outperformed the national average`` -> ``cities with growth above the national average``;
+    ``13 of the 14 cities`` -> the 14 are ``cities``.
+    """
+    if unit not in GROUP_METRICS:
+        return None
+    whole, grew = GROUP_METRICS[unit]
+    if _TOTAL_BEFORE.search(sentence[max(0, start - 30) : start]):
+        return whole
+    after = _NEXT_COUNT.split(re.split(r"[;.]\s", sentence[end:], maxsplit=1)[0], maxsplit=1)[0]
+    if unit == "city" and _ABOVE_NATIONAL.search(after):
+        return "cities with growth above the national average"
+    return grew if _GREW.search(after) else whole

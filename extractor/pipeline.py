@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from extractor.assembly import Span, Where, assemble
+from extractor.assembly import Span, Where, assemble, is_generic
 from extractor.labelling import AnswerError, Labeller
 from extractor.numerals import Numeral, find_figures
 from extractor.prompting import Label, LabelRequest, Question
@@ -13,7 +13,7 @@ from extractor.questions import question_for
 from extractor.reading import Source
 from extractor.release_context import ReleaseContext, read_context
 from extractor.sentences import Sentence, split_sentences
-from schemas import Figure, Release
+from schemas import Figure, Measure, Release
 
 MAX_TAGS = 6
 MAX_CHARS = 700
@@ -77,7 +77,7 @@ def extract_release(source: Source, labeller: Labeller, on_piece: Callable[[int,
     context = read_context(source.text)
     pieces = pieces_of(source.text)
     figures: list[Figure] = []
-    done = 0
+    done, last_rate_metric = 0, None
     for batch in batches_of(pieces):
         labels: dict[Span, Label] = {}
         if request := request_of(context, batch):
@@ -86,8 +86,12 @@ def extract_release(source: Source, labeller: Labeller, on_piece: Callable[[int,
             except AnswerError:
                 labeller.usage.invalid_answers += 1
         for piece in batch:
-            where = Where(piece.sentence.text, piece.sentence.start, piece.previous)
-            figures.extend(assemble(numeral, labels, piece.numerals, context, where) for numeral in piece.numerals)
+            for numeral in piece.numerals:
+                where = Where(piece.sentence.text, piece.sentence.start, piece.previous, last_rate_metric)
+                figure = assemble(numeral, labels, piece.numerals, context, where)
+                if figure.unit == "percent" and figure.measure is Measure.GROWTH and not is_generic(figure.metric):
+                    last_rate_metric = figure.metric
+                figures.append(figure)
         done += len(batch)
         if on_piece:
             on_piece(done, len(pieces))

@@ -6,6 +6,7 @@
   measures the same thing: it is not asked about.
 - A rate's measure is read from its words (``year-on-year``, ``accounting for``) when they settle
   it; only a rate they leave open is asked ``measure``. A share is asked its ``base``.
+- A count of cities or industries takes its metric from its clause (``13 cities grew``): not asked.
 - ``entity`` is asked only when the sentence has a word that could be a name.
 """
 
@@ -14,7 +15,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from extractor.cues import gap_base, may_name_an_entity, rate_measure
+from extractor.cues import gap_base, group_metric, may_name_an_entity, rate_measure
 from extractor.numerals import Numeral
 from extractor.prompting import Key, Question
 from schemas import Measure
@@ -63,6 +64,8 @@ def question_for(numeral: Numeral, siblings: Sequence[Numeral], sentence: str, s
         if rate_before(numeral, siblings) is not None:
             return Question(numeral, () if known_base else ("base",))
         return Question(numeral, keys if known_base else (*keys, "base"))
+    if group_metric(numeral.unit, sentence, *offsets):
+        return Question(numeral, ())
     if numeral.unit in ("percent", "times"):
         measure = rate_measure(sentence, *offsets)
         if measure is Measure.GROWTH and level_before(numeral, siblings, sentence, start) is not None:

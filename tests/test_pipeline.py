@@ -2,8 +2,25 @@
 
 from __future__ import annotations
 
-from extractor.assembly import UNLABELLED, Where, assemble, figure_measure, sentence_period
-from extractor.cues import compared_to_from_base, gap_base, may_name_an_entity, national_region, rate_measure, status_of
+from extractor.assembly import (
+    UNLABELLED,
+    Where,
+    assemble,
+    figure_measure,
+    industry_growth,
+    is_generic,
+    sentence_period,
+    stated_metric,
+)
+from extractor.cues import (
+    compared_to_from_base,
+    gap_base,
+    group_metric,
+    may_name_an_entity,
+    national_region,
+    rate_measure,
+    status_of,
+)
 from extractor.numerals import find_figures
 from extractor.pipeline import MAX_TAGS, batches_of, extract_release, pieces_of
 from extractor.prompting import Label
@@ -42,8 +59,8 @@ def test_every_figure_is_grounded_and_only_what_code_cannot_read_is_asked() -> N
     assert [f.surface for f in release.figures] == ["5.3", "0.3", "fifth", "Eight"]
     assert all(TEXT[f.span[0] : f.span[1]] == f.surface for f in release.figures)
     (request,) = labeller.requests  # both sentences in one call
-    assert [q.numeral.surface for q in request.questions] == ["5.3", "fifth", "Eight"]  # the gap's base is in the text
-    assert [q.keys for q in request.questions] == [("metric", "sector")] * 3  # "year-on-year": growth; no names
+    assert [q.numeral.surface for q in request.questions] == ["5.3", "fifth"]  # the gap's base is in the text,
+    assert [q.keys for q in request.questions] == [("metric", "sector")] * 2  # "Eight cities grew" says it all
     schema = request.answer_model().model_json_schema()
     assert set(schema["$defs"]) == {"MetricSectorLabel"}
 
@@ -78,7 +95,7 @@ def test_without_a_valid_answer_figures_keep_code_labels() -> None:
     labeller = FakeLabeller(answer=None)
     release = extract_release(Source(text=TEXT, name="t"), labeller)
     assert labeller.usage.invalid_answers == 1
-    assert [f.metric for f in release.figures] == [UNLABELLED] * 4
+    assert [f.metric for f in release.figures] == [UNLABELLED] * 3 + ["cities with positive growth"]
     assert [f.measure for f in release.figures] == [Measure.GROWTH, Measure.DIFFERENCE, Measure.RANK, Measure.LEVEL]
     assert {(f.region, f.period_start, f.period_end) for f in release.figures} == {("Liaoning", "2024-01", "2024-03")}
 
@@ -217,3 +234,60 @@ def test_consecutive_sentences_share_a_call_up_to_a_limit() -> None:
     assert [piece.sentence.start for batch in batches for piece in batch] == sorted(
         piece.sentence.start for piece in pieces_of(text)
     )
+
+
+def test_counts_of_cities_and_industries_take_their_metric_from_their_clause() -> None:
+    text = "13 of the 14 cities achieved positive growth, 9 cities outperformed the country, and 30 industries grew."
+    _, fourteen, nine, thirty = find_figures(text)
+    assert group_metric("city", text, *fourteen.span) == "cities"  # "of the 14": the whole
+    assert group_metric("city", text, *nine.span) == "cities with growth above the national average"
+    assert group_metric("industry", text, *thirty.span) == "industries with growth"
+    assert group_metric("enterprise", text, *thirty.span) is None
+    request = extract_release(Source(text=text, name="t"), FakeLabeller(answer=ANSWER))
+    assert [f.metric for f in request.figures] == [
+        "cities with positive growth",
+        "cities",
+        "cities with growth above the national average",
+        "industries with growth",
+    ]
+
+
+def test_an_industrys_growth_is_its_value_added_growth() -> None:
+    before = "Key sectors such as equipment manufacturing, metallurgy and consumer goods grew "
+    assert industry_growth("metallurgy", None, Measure.GROWTH, before) == ("industrial value added", "metallurgy")
+    assert industry_growth("petrochemical industry", None, Measure.GROWTH, "It grew ") == (
+        "industrial value added",
+        "petrochemical",
+    )
+    assert industry_growth("exports", None, Measure.GROWTH, before) == ("exports", None)  # a vocabulary metric
+    assert industry_growth("steel output", None, Measure.GROWTH, before) == ("steel output", None)  # a quantity
+    assert industry_growth("petrochemical industry", None, Measure.SHARE, "") == ("petrochemical industry", None)
+
+
+def test_a_metric_the_sentence_states_wins_over_another_vocabulary_term() -> None:
+    assert stated_metric("fixed asset investment", "Industrial investments rose by ") == "industrial investment"
+    assert stated_metric("fixed asset investment", "Fixed asset investment and industrial investment rose ") == (
+        "fixed asset investment"  # the model's term is stated too
+    )
+    assert stated_metric("gdp", "The park's gross industrial output value reached ") == "output value"
+    assert stated_metric("loan intentions", "Industrial investment rose ") == "loan intentions"  # not vocabulary
+    assert stated_metric("cities with positive growth", "Industrial value added grew, and ") == (
+        "cities with positive growth"  # counts are not amounts
+    )
+
+
+def test_a_bare_growth_or_gap_measures_the_last_rate_of_the_release() -> None:
+    text = (
+        "Industrial value added grew 3.4% year-on-year. This is an improvement of 0.6 percentage points. It rose 2.0%."
+    )
+    answers = {"metric": "growth", "sector": None, "entity": None, "measure": "growth", "base": None}
+    labeller = FakeLabeller(answer={**answers, "metric": "industrial value added"})
+    first = extract_release(Source(text=text, name="t"), labeller).figures
+    assert [f.metric for f in first] == [
+        "industrial value added",
+        "industrial value added growth",
+        "industrial value added",
+    ]
+    assert is_generic("growth rate") and is_generic("percentage points") and not is_generic("profit growth")
+    generic = extract_release(Source(text=text, name="t"), FakeLabeller(answer=answers)).figures
+    assert [f.metric for f in generic] == ["growth", "growth", "growth"]  # nothing before to refer to
