@@ -36,6 +36,11 @@ class CachedLabeller:
     directory: Path
 
     @property
+    def concurrency(self) -> int:
+        """As many parallel calls as the inner labeller takes."""
+        return int(getattr(self.inner, "concurrency", 1))
+
+    @property
     def usage(self) -> Usage:
         """The inner labeller's tally, cache hits included."""
         return self.inner.usage
@@ -55,7 +60,7 @@ class CachedLabeller:
         key = self.key(request)
         path = self.directory / key[:2] / f"{key}.json"
         if cached := self._read(path, request):
-            self.usage.cache_hits += 1
+            self.usage.count(cache_hits=1)
             return cached
         labels = self.inner.label(request)
         path.parent.mkdir(parents=True, exist_ok=True)

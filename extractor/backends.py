@@ -26,6 +26,8 @@ from extractor.secrets import register_secret
 
 EMBEDDED = "embedded"
 DEFAULT_TIMEOUT_S = 300.0
+DEFAULT_CONCURRENCY = 4
+"""Parallel calls per release to a remote endpoint unless RELFIG_CONCURRENCY says otherwise."""
 _FORMATS: tuple[ResponseFormat, ...] = ("json_schema", "llama_cpp")
 
 
@@ -39,6 +41,9 @@ class BackendSettings:
     response_format: ResponseFormat
     timeout_s: float = DEFAULT_TIMEOUT_S
     max_retries: int = 2
+    concurrency: int = 1
+    """How many calls a release sends at once: 1 for the embedded model (one slot, two cores), a
+    few for a remote endpoint, which answers them in parallel."""
 
     @property
     def name(self) -> str:
@@ -52,6 +57,7 @@ def resolve_settings(
     response_format: str | None = None,
     timeout_s: float | None = None,
     environ: dict[str, str] | None = None,
+    concurrency: int | None = None,
 ) -> BackendSettings:
     """Settings from flags, then ``OPENAI_BASE_URL``/``OPENAI_API_KEY``/``RELFIG_MODEL``/..., then defaults."""
     env = os.environ if environ is None else environ
@@ -73,12 +79,20 @@ def resolve_settings(
         timeout = timeout_s if timeout_s is not None else float(timeout_text or DEFAULT_TIMEOUT_S)
     except ValueError as exc:
         raise UsageError(f"RELFIG_TIMEOUT must be a number of seconds, got {timeout_text!r}") from exc
+    parallel_text = env.get("RELFIG_CONCURRENCY")
+    try:
+        parallel = concurrency or int(parallel_text or (DEFAULT_CONCURRENCY if base_url else 1))
+    except ValueError as exc:
+        raise UsageError(f"RELFIG_CONCURRENCY must be a whole number, got {parallel_text!r}") from exc
+    if parallel < 1:
+        raise UsageError(f"the concurrency must be at least 1, got {parallel}")
     return BackendSettings(
         base_url=base_url,
         api_key=(env.get("OPENAI_API_KEY") or "").strip() or "no-key-needed",  # a pasted key often ends in \n
         model=model,
         response_format=chosen_format,
         timeout_s=timeout,
+        concurrency=parallel,
     )
 
 
@@ -166,4 +180,5 @@ def _labeller(base_url: str, settings: BackendSettings) -> InstructorLabeller:
         model=settings.model,
         response_format=settings.response_format,
         max_retries=settings.max_retries,
+        concurrency=settings.concurrency,
     )

@@ -7,6 +7,7 @@ errors are translated into relfig's errors here, once.
 
 from __future__ import annotations
 
+import threading
 import time
 from dataclasses import dataclass, field
 from typing import Any, Literal, Protocol
@@ -29,6 +30,9 @@ class AnswerError(Exception):
     """The model's answer stayed invalid after every retry; the sentence keeps code-only labels."""
 
 
+_COUNTING = threading.Lock()
+
+
 @dataclass
 class Usage:
     """What the model calls of a run cost, added up as they happen."""
@@ -38,7 +42,15 @@ class Usage:
     completion_tokens: int = 0
     invalid_answers: int = 0
     cache_hits: int = 0
+    repairs_asked: int = 0
+    repairs_kept: int = 0
     seconds: float = 0.0
+
+    def count(self, **deltas: float) -> None:
+        """Add to some tallies at once; safe when calls run in parallel threads."""
+        with _COUNTING:
+            for name, delta in deltas.items():
+                setattr(self, name, getattr(self, name) + delta)
 
     def add(self, other: Usage) -> None:
         """Add another tally to this one."""
@@ -47,11 +59,17 @@ class Usage:
         self.completion_tokens += other.completion_tokens
         self.invalid_answers += other.invalid_answers
         self.cache_hits += other.cache_hits
+        self.repairs_asked += other.repairs_asked
+        self.repairs_kept += other.repairs_kept
         self.seconds += other.seconds
 
 
 class Labeller(Protocol):
-    """Anything that labels the tagged figures of a few sentences."""
+    """Anything that labels the tagged figures of a few sentences.
+
+    A labeller that takes several calls at once says how many with a ``concurrency`` attribute
+    (``InstructorLabeller`` does); without one, calls are made one after another.
+    """
 
     @property
     def usage(self) -> Usage:
@@ -71,6 +89,7 @@ class InstructorLabeller:
     model: str
     response_format: ResponseFormat = "json_schema"
     max_retries: int = 2
+    concurrency: int = 1
     usage: Usage = field(default_factory=Usage)
 
     def __post_init__(self) -> None:
@@ -98,14 +117,16 @@ class InstructorLabeller:
         except Exception as exc:  # instructor wraps provider errors; unwrap them once, here
             raise translate_error(exc, self.model) from exc
         finally:
-            self.usage.seconds += time.monotonic() - started
+            self.usage.count(seconds=time.monotonic() - started)
         return request.read_answer(answer)
 
     def _count(self, response: Any) -> None:
-        self.usage.calls += 1
-        if usage := getattr(response, "usage", None):
-            self.usage.prompt_tokens += usage.prompt_tokens or 0
-            self.usage.completion_tokens += usage.completion_tokens or 0
+        reported = getattr(response, "usage", None)
+        self.usage.count(
+            calls=1,
+            prompt_tokens=(reported.prompt_tokens or 0) if reported else 0,
+            completion_tokens=(reported.completion_tokens or 0) if reported else 0,
+        )
 
 
 def translate_error(exc: Exception, model: str) -> Exception:

@@ -189,7 +189,12 @@ def counted_noun(after: str, before: str = "") -> str | None:
     plural noun before it in the same sentence is taken.
     """
     clause = _CLAUSE_END.split(after, maxsplit=1)[0]
-    noun = _first_plural(_WORD.findall(clause)[:12])
+    words = _WORD.findall(clause)[:12]
+    noun = _first_plural(words)
+    if noun is not None:
+        index = next(i for i, token in enumerate(words) if _first_plural([token]) == noun)
+        compound = f"{words[index - 1].lower()} {noun}" if index else None
+        noun = compound if compound in w.COMPOUND_UNITS else noun
     if noun is None and re.match(r"^\s*(?:[^\w\s]|\w+ed\b|saw\b|grew\b|rose\b|$)", after):
         sentence = re.split(r"[.;:!?\n]", before)[-1]
         noun = _first_plural(list(reversed(_WORD.findall(sentence)))[:8])

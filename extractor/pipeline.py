@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 from extractor.assembly import Span, Where, assemble, is_generic
@@ -12,6 +13,7 @@ from extractor.prompting import Label, LabelRequest, Question
 from extractor.questions import question_for
 from extractor.reading import Source
 from extractor.release_context import ReleaseContext, read_context
+from extractor.repair import Asked, repair
 from extractor.sentences import Sentence, split_sentences
 from schemas import Figure, Measure, Release
 
@@ -72,29 +74,70 @@ def request_of(context: ReleaseContext, batch: Sequence[Piece]) -> LabelRequest 
     return LabelRequest(context, tuple(piece.sentence for piece in asked), questions)
 
 
-def extract_release(source: Source, labeller: Labeller, on_piece: Callable[[int, int], None] | None = None) -> Release:
-    """The Release record of ``source``; every figure grounded by construction."""
+def extract_release(
+    source: Source,
+    labeller: Labeller,
+    on_piece: Callable[[int, int], None] | None = None,
+    check_answers: bool = True,
+) -> Release:
+    """The Release record of ``source``; every figure grounded by construction.
+
+    With ``check_answers``, figures the checker flags for what the model said are asked once more
+    (``repair.py``).
+    """
     context = read_context(source.text)
     pieces = pieces_of(source.text)
+    labels: dict[Span, Label] = {}
+    batches = batches_of(pieces)
+
+    def ask(batch: Sequence[Piece]) -> dict[Span, Label]:
+        request = request_of(context, batch)
+        if request is None:
+            return {}
+        try:
+            return labeller.label(request)
+        except AnswerError:
+            labeller.usage.count(invalid_answers=1)
+            return {}
+
+    done = 0
+    workers = max(1, int(getattr(labeller, "concurrency", 1)))
+    pool = ThreadPoolExecutor(workers, thread_name_prefix="relfig-call") if workers > 1 else None
+    try:
+        for batch, answer in zip(batches, pool.map(ask, batches) if pool else map(ask, batches), strict=True):
+            labels.update(answer)
+            done += len(batch)
+            if on_piece:
+                on_piece(done, len(pieces))
+    finally:
+        if pool:
+            pool.shutdown(cancel_futures=True)
+
+    def assemble_all(answers: Mapping[Span, Label]) -> Release:
+        return _release(source, context, assemble_pieces(pieces, answers, context))
+
+    release = assemble_all(labels)
+    if check_answers:
+        asked = {q.numeral.span: Asked(piece.sentence, q) for piece in pieces for q in piece.questions}
+        release = repair(release, source.text, context, asked, labels, labeller, assemble_all)
+    return release
+
+
+def assemble_pieces(pieces: Sequence[Piece], labels: Mapping[Span, Label], context: ReleaseContext) -> list[Figure]:
+    """Every figure of ``pieces`` in text order, each with the last named rate before it as context."""
     figures: list[Figure] = []
-    done, last_rate_metric = 0, None
-    for batch in batches_of(pieces):
-        labels: dict[Span, Label] = {}
-        if request := request_of(context, batch):
-            try:
-                labels = labeller.label(request)
-            except AnswerError:
-                labeller.usage.invalid_answers += 1
-        for piece in batch:
-            for numeral in piece.numerals:
-                where = Where(piece.sentence.text, piece.sentence.start, piece.previous, last_rate_metric)
-                figure = assemble(numeral, labels, piece.numerals, context, where)
-                if figure.unit == "percent" and figure.measure is Measure.GROWTH and not is_generic(figure.metric):
-                    last_rate_metric = figure.metric
-                figures.append(figure)
-        done += len(batch)
-        if on_piece:
-            on_piece(done, len(pieces))
+    last_rate_metric = None
+    for piece in pieces:
+        for numeral in piece.numerals:
+            where = Where(piece.sentence.text, piece.sentence.start, piece.previous, last_rate_metric)
+            figure = assemble(numeral, labels, piece.numerals, context, where)
+            if figure.unit == "percent" and figure.measure is Measure.GROWTH and not is_generic(figure.metric):
+                last_rate_metric = figure.metric
+            figures.append(figure)
+    return figures
+
+
+def _release(source: Source, context: ReleaseContext, figures: Sequence[Figure]) -> Release:
     return Release.model_validate(
         {
             "release_id": source.release_id,

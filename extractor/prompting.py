@@ -43,6 +43,10 @@ Text: 25[#1] of the 41[#2] industries grew, and 13[#3] cities saw positive growt
 BMW Brilliance's output value rose 8.9%[#4]; the province produced 720,000[#5] vehicles.
 Answer: {{"n1":{{"metric":"industries with growth","sector":null}},"n2":{{"metric":"industries","sector":null}},"n3":{{"metric":"cities with positive growth","sector":null}},"n4":{{"metric":"output value","sector":null,"entity":"BMW Brilliance"}},"n5":{{"metric":"product output","sector":"vehicles","entity":null}}}}"""
 
+REPAIR_TEMPLATE = (
+    "A check of an earlier answer for this figure said: {note} "
+    "If figures measure different things, say how (a more specific metric, or the sector); correct what is wrong."
+)
 RELEASE_TEMPLATE = "This release: {region}; main period {period}; headline: {title}."
 
 _FIELDS: dict[Key, tuple[Any, Any]] = {
@@ -88,6 +92,8 @@ class LabelRequest:
     context: ReleaseContext
     sentences: tuple[Sentence, ...]
     questions: tuple[Question, ...]
+    note: str = ""
+    """A check's message about an earlier answer, when the figure is asked again (``repair.py``)."""
 
     @property
     def numerals(self) -> tuple[Numeral, ...]:
@@ -113,6 +119,8 @@ class LabelRequest:
     def messages(self) -> list[dict[str, str]]:
         """The chat messages: the fixed system message, then these sentences."""
         user = f"Text: {self.tagged_text()}"
+        if self.note:
+            user += f"\n{REPAIR_TEMPLATE.format(note=self.note)}"
         return [{"role": "system", "content": system_message(self.context)}, {"role": "user", "content": user}]
 
     def answer_model(self) -> type[BaseModel]:

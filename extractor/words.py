@@ -99,6 +99,11 @@ NAME_BEFORE = re.compile(
 
 # Counted nouns named differently from the contract's unit.
 SINGULAR_ALIASES = {"sme": "enterprise", "SME": "enterprise", "firm": "enterprise"}
+# Counted things named by two nouns: the unit keeps both ("110,000 5G base stations": base station).
+COMPOUND_UNITS = frozenset(
+    "base station|charging pile|charging station|media outlet|data center|data centre|power plant|power station"
+    "|service station|research institute|patent application".split("|")
+)
 
 # "surpassing the national average by 0.4%": a comparison of rates, so the "%" means points.
 RATE_COMPARISON_BEFORE = re.compile(

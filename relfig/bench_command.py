@@ -53,7 +53,9 @@ def add_bench_command(commands: argparse._SubParsersAction[argparse.ArgumentPars
 def run_bench(args: argparse.Namespace, errors: Console) -> int:
     """Run the benchmark (or, with --peers, the peer comparison) and print its table."""
     files = expand_inputs(args.inputs or [DEFAULT_SAMPLES])
-    settings = resolve_settings(args.base_url, args.model, args.response_format, args.timeout)
+    settings = resolve_settings(
+        args.base_url, args.model, args.response_format, args.timeout, concurrency=args.concurrency
+    )
     if args.peers:
         return _run_peers(args, files, settings, errors)
     result = bench(files, settings, runs=args.runs, on_row=lambda row: errors.print(_line(row), highlight=False))

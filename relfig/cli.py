@@ -129,6 +129,10 @@ def _backend_options(parser: argparse.ArgumentParser, cache: bool = True) -> Non
         help="how the answer schema is sent (RELFIG_RESPONSE_FORMAT); llama_cpp for llama-cpp-python servers",
     )  # fmt: skip
     group.add_argument("--timeout", type=float, help="seconds per model call (RELFIG_TIMEOUT, default 300)")
+    group.add_argument(
+        "--concurrency", type=int,
+        help="calls sent at once per release (RELFIG_CONCURRENCY; default 1 for the embedded model, 4 for an endpoint)",
+    )  # fmt: skip
     if cache:
         group.add_argument(
             "--no-cache", action="store_true", help="ask the model even when an identical question was answered before"

@@ -28,7 +28,9 @@ def run_eval(args: argparse.Namespace, errors: Console) -> int:
     """``relfig eval``: extract and score every sample, write the reports, compare with a baseline."""
     samples = load_samples(args.samples)
     baseline = _read_baseline(args.baseline) if args.baseline else None
-    settings = resolve_settings(args.base_url, args.model, args.response_format, args.timeout)
+    settings = resolve_settings(
+        args.base_url, args.model, args.response_format, args.timeout, concurrency=args.concurrency
+    )
     described = {"backend": settings.name, "model": settings.model, "response_format": settings.response_format,
                  "prompt_version": PROMPT_VERSION}  # fmt: skip
     started = time.monotonic()

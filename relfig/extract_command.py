@@ -47,7 +47,9 @@ def expand_inputs(inputs: Sequence[Path]) -> list[Path]:
 def run_extract(args: argparse.Namespace, errors: Console) -> int:
     """``relfig extract``: each release in turn, written as soon as it is done, resuming a stopped batch."""
     files = expand_inputs(args.inputs)
-    settings = resolve_settings(args.base_url, args.model, args.response_format, args.timeout)
+    settings = resolve_settings(
+        args.base_url, args.model, args.response_format, args.timeout, concurrency=args.concurrency
+    )
     started = time.monotonic()
     tally = _Tally()
     with BatchOutput(args.output, several=len(files) > 1, overwrite=args.overwrite) as output:
@@ -127,7 +129,8 @@ def _summary(console: Console, total: int, tally: _Tally, seconds: float, output
         + f", {tally.figures} figures; "
         f"{len(tally.failed)} failed. LLM: {usage.calls} calls, {usage.prompt_tokens} prompt + "
         f"{usage.completion_tokens} completion tokens, {usage.cache_hits} answers from the cache, "
-        f"{usage.invalid_answers} sentences without a valid answer. "
+        f"{usage.invalid_answers} calls without a valid answer, "
+        f"{usage.repairs_asked} figures asked again after a check ({usage.repairs_kept} answers kept). "
         f"Time: {seconds:.1f} s"
         + (f" ({seconds / total:.1f} s per release)" if total else "")
         + (f". Written to {output}" if output else ""),

@@ -45,9 +45,19 @@ def test_flags_win_over_the_environment() -> None:
         ({"OPENAI_BASE_URL": "http://a/v1"}, "RELFIG_MODEL"),
         ({"RELFIG_RESPONSE_FORMAT": "xml"}, "RELFIG_RESPONSE_FORMAT must be one of"),
         ({"RELFIG_TIMEOUT": "soon"}, "RELFIG_TIMEOUT must be a number"),
+        ({"RELFIG_CONCURRENCY": "many"}, "RELFIG_CONCURRENCY must be a whole number"),
+        ({"RELFIG_CONCURRENCY": "-2"}, "at least 1"),
     ],
-    ids=["endpoint without model", "unknown format", "bad timeout"],
+    ids=["endpoint without model", "unknown format", "bad timeout", "bad concurrency", "negative concurrency"],
 )
 def test_bad_settings_name_the_setting_to_change(env: dict[str, str], message: str) -> None:
     with pytest.raises(UsageError, match=message):
         resolve_settings(environ=env)
+
+
+def test_parallel_calls_go_to_endpoints_not_to_the_embedded_model() -> None:
+    assert resolve_settings(environ={}).concurrency == 1
+    remote = {"OPENAI_BASE_URL": "http://a/v1", "RELFIG_MODEL": "a"}
+    assert resolve_settings(environ=remote).concurrency == 4
+    assert resolve_settings(environ={**remote, "RELFIG_CONCURRENCY": "8"}).concurrency == 8
+    assert resolve_settings(environ={**remote, "RELFIG_CONCURRENCY": "8"}, concurrency=2).concurrency == 2

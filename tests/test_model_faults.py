@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 
 from extractor.backends import BackendSettings, open_labeller
@@ -97,3 +99,17 @@ def test_a_dropped_connection_is_a_backend_error() -> None:
     with fake_openai("close") as (url, _script), open_labeller(_settings(url, timeout=2.0)) as labeller:
         with pytest.raises(BackendError):
             labeller.label(_request())
+
+
+def test_parallel_calls_to_an_endpoint_are_all_counted() -> None:
+    text = " ".join(
+        f"In March output grew {i}.{i}% and sales {i}.{i + 1}% while profit was {i}.0%." for i in range(1, 9)
+    )
+    settings = dataclasses.replace(_settings("http://x/v1"), concurrency=4)
+    with fake_openai("ok") as (url, script):
+        settings = dataclasses.replace(settings, base_url=url)
+        with open_labeller(settings) as labeller:
+            release = extract_release(Source(text=text, name="t"), labeller)
+    assert len(script.requests) == labeller.usage.calls > 1
+    assert labeller.usage.prompt_tokens == 100 * labeller.usage.calls  # every reply counted, none lost to a race
+    assert all(f.metric == "industrial value added" for f in release.figures)

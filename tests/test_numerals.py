@@ -74,7 +74,12 @@ CASES = [
     Case("times", "exports rose 7.7 times", "7.7", 7.7, unit="times"),
     Case("count of cities", "with 13 cities experiencing positive growth", "13", 13, unit="city"),
     Case(
-        "over bound", "accumulated over 110,000 5G base stations", "110,000", 110000, unit="station", bound=Bound.OVER
+        "over bound",
+        "accumulated over 110,000 5G base stations",
+        "110,000",
+        110000,
+        unit="base station",
+        bound=Bound.OVER,
     ),
     Case("nearly bound", "helped solve nearly 100 problems", "100", 100, unit="problem", bound=Bound.ABOUT),
     Case("exceeding bound", "a growth rate exceeding 10%", "10", 10, unit="percent", bound=Bound.OVER),
@@ -213,3 +218,8 @@ def test_sample_values_match_gold(name: str) -> None:
         if numeral.bound != figure.bound:
             wrong.append((figure.surface, "bound", numeral.bound, figure.bound))
     assert not wrong
+
+
+def test_a_thing_named_by_two_nouns_keeps_both_in_its_unit() -> None:
+    text = "It has 110,000 5G base stations, 19 media outlets, 3 industrial parks and 120 charging piles."
+    assert [n.unit for n in find_figures(text)] == ["base station", "media outlet", "park", "charging pile"]

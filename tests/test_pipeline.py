@@ -23,7 +23,7 @@ from extractor.cues import (
 )
 from extractor.numerals import find_figures
 from extractor.pipeline import MAX_TAGS, batches_of, extract_release, pieces_of
-from extractor.prompting import Label
+from extractor.prompting import Label, LabelRequest
 from extractor.questions import level_before
 from extractor.reading import Source
 from extractor.release_context import ReleaseContext
@@ -171,7 +171,7 @@ def test_a_gap_with_its_base_and_a_share_with_its_whole() -> None:
 def test_bound_comes_from_the_text() -> None:
     text = "Liaoning accumulated over 110,000 5G base stations."
     release = extract_release(Source(text=text, name="t"), FakeLabeller(answer=ANSWER))
-    assert [(f.surface, f.bound, f.unit) for f in release.figures] == [("110,000", Bound.OVER, "station")]
+    assert [(f.surface, f.bound, f.unit) for f in release.figures] == [("110,000", Bound.OVER, "base station")]
 
 
 def test_samples_cut_into_pieces_that_cover_every_gold_figure() -> None:
@@ -291,3 +291,32 @@ def test_a_bare_growth_or_gap_measures_the_last_rate_of_the_release() -> None:
     assert is_generic("growth rate") and is_generic("percentage points") and not is_generic("profit growth")
     generic = extract_release(Source(text=text, name="t"), FakeLabeller(answer=answers)).figures
     assert [f.metric for f in generic] == ["growth", "growth", "growth"]  # nothing before to refer to
+
+
+def test_a_labeller_that_takes_parallel_calls_gets_them_and_answers_land_in_order() -> None:
+    import threading
+
+    barrier = threading.Barrier(3, timeout=10)  # breaks (and the test fails) unless 3 calls are in flight at once
+
+    class ParallelLabeller(FakeLabeller):
+        concurrency = 3
+
+        def label(self, request: LabelRequest) -> dict[tuple[int, int], Label]:
+            if len(self.requests) < 3:
+                self.requests.append(request)
+                barrier.wait()
+            else:
+                self.requests.append(request)
+            return {q.numeral.span: Label(metric=f"m{q.numeral.surface}", sector=None) for q in request.questions}
+
+    text = " ".join(
+        f"In March output grew {i}.{i}% and sales {i}.{i + 1}% while profit was {i}.0%." for i in range(1, 9)
+    )
+    progress: list[int] = []
+    labeller = ParallelLabeller(answer=ANSWER)
+    release = extract_release(
+        Source(text=text, name="t"), labeller, on_piece=lambda done, _total: progress.append(done)
+    )
+    assert len(labeller.requests) == len(batches_of(pieces_of(text))) > 3
+    assert [f.metric for f in release.figures] == [f"m{f.surface}" for f in release.figures]
+    assert progress == sorted(progress) and progress[-1] == 8
