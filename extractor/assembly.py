@@ -21,9 +21,10 @@ from extractor.cues import (
     group_metric,
     national_region,
     rate_measure,
+    respective_items,
     status_of,
 )
-from extractor.gazetteer import PROVINCES
+from extractor.gazetteer import PROVINCES, find_places
 from extractor.numerals import Numeral
 from extractor.periods import default_period, find_period_phrases
 from extractor.prompting import Label
@@ -93,6 +94,14 @@ def assemble(
     metric, sector = industry_growth(metric, sector, measure, where.sentence[:offset])
     if group := group_metric(numeral.unit, where.sentence, offset, numeral.span[1] - where.start):
         metric, sector = group, None
+    if item := respective_item(numeral, siblings, where):
+        places = find_places(item)
+        if len(places) == 1 and places[0].start == 0 and places[0].end >= len(item.rstrip("'’s")):
+            region = places[0].name  # "Dalian, Anshan and Fushun grew 5.1%, 4.2% and 3.3% respectively"
+        else:
+            if measure is Measure.GROWTH and metric and metric.lower() == item.lower():
+                metric = "industrial value added"  # the model named the industry: its growth is its value added's
+            sector = item
     compared = None
     if measure in (Measure.DIFFERENCE, Measure.SHARE):
         growth_gap = refers_to is not None and refers_to.unit == "percent"
@@ -221,6 +230,26 @@ def stated_metric(metric: str | None, before: str) -> str | None:
         return metric
     stated = [(match.end(), term) for term, pattern in _STATED.items() for match in pattern.finditer(before)]
     return max(stated)[1] if stated else metric
+
+
+def respective_item(numeral: Numeral, siblings: Sequence[Numeral], where: Where) -> str | None:
+    """The list item a figure pairs with in ``A, B and C grew by x%, y% and z% respectively``."""
+    run: list[Numeral] = []
+    for sibling in siblings:
+        if sibling.unit == numeral.unit:
+            run.append(sibling)
+        elif numeral in run:
+            break
+        else:
+            run = []
+    for size in range(len(run), 1, -1):  # "X grew 5%, and A, B and C grew 4%, 3% and 2% respectively"
+        tail = run[-size:]
+        if numeral not in tail:
+            break
+        spans = [(n.span[0] - where.start, n.span[1] - where.start) for n in tail]
+        if items := respective_items(where.sentence, spans):
+            return items[tail.index(numeral)]
+    return None
 
 
 def _named_entity(entity: str | None, where: Where, context: ReleaseContext) -> str | None:

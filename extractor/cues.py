@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 from extractor.gazetteer import NATIONAL_WORDS, PROVINCES, find_places
 from extractor.periods import find_period_phrases, year_before
@@ -204,3 +205,30 @@ def group_metric(unit: str | None, sentence: str, start: int, end: int) -> str |
     if unit == "city" and _ABOVE_NATIONAL.search(after):
         return "cities with growth above the national average"
     return grew if _GREW.search(after) else whole
+
+
+_LIST_VERB = (
+    r"(?:grew|grow|increased|increase|rose|rise|recorded|saw|achieved|reached|registered|posted|"
+    r"fell|declined|decreased|dropped|were|was|accounted|stood|went up|went down)"
+)
+_LIST_LEAD = re.compile(r"^.*\b(?:such as|including|namely|of|like)\s+|^(?:the|and)\s+", re.I)
+
+
+def respective_items(sentence: str, numerals: Sequence[tuple[int, int]]) -> list[str] | None:
+    """The items of ``A, B, C and D grew by w%, x%, y% and z% respectively``, one per figure, in order.
+
+    ``numerals`` are the (sentence-relative) spans of the figures the list pairs with: as many as
+    the items, with ``respectively`` after the last. Each item is cut to its name (``the four
+    major industries of equipment manufacturing`` -> ``equipment manufacturing``).
+    """
+    count = len(numerals)
+    if count < 2 or not re.match(r"[^.;]{0,60}\brespectively\b", sentence[numerals[-1][1] :], re.I):
+        return None
+    item = r"[A-Za-z][\w’'-]*(?: [\w’'-]+){0,6}?"
+    pattern = rf"({item}(?:,\s+{item}){{{count - 2}}},?\s+and\s+{item})\s+{_LIST_VERB}\b"
+    matches = list(re.finditer(pattern, sentence[: numerals[0][0]], re.I))
+    if not matches:
+        return None
+    items = re.split(r",\s+(?:and\s+)?|\s+and\s+", matches[-1].group(1))
+    names = [_LIST_LEAD.sub("", piece).strip() for piece in items]
+    return names if len(names) == count and all(names) else None

@@ -19,6 +19,7 @@ from extractor.cues import (
     may_name_an_entity,
     national_region,
     rate_measure,
+    respective_items,
     status_of,
 )
 from extractor.numerals import find_figures
@@ -320,3 +321,23 @@ def test_a_labeller_that_takes_parallel_calls_gets_them_and_answers_land_in_orde
     assert len(labeller.requests) == len(batches_of(pieces_of(text))) > 3
     assert [f.metric for f in release.figures] == [f"m{f.surface}" for f in release.figures]
     assert progress == sorted(progress) and progress[-1] == 8
+
+
+def test_a_respectively_list_gives_each_figure_its_sector_or_place() -> None:
+    text = (
+        "Industrial value added grew 5.0% year-on-year, and the major industries of equipment manufacturing, "
+        "petrochemicals and metallurgy grew by 4.4%, 2.9% and 1.6% respectively."
+    )
+    answer = {**ANSWER, "metric": "industrial value added"}
+    figures = extract_release(Source(text=text, name="t"), FakeLabeller(answer=answer)).figures
+    assert [(f.surface, f.sector) for f in figures] == [
+        ("5.0", None),
+        ("4.4", "equipment manufacturing"),
+        ("2.9", "petrochemicals"),
+        ("1.6", "metallurgy"),
+    ]
+    places = "Dalian, Anshan and Fushun grew 5.1%, 4.2% and 3.3% respectively."
+    figures = extract_release(Source(text=places, name="t"), FakeLabeller(answer=answer)).figures
+    assert [f.region for f in figures] == ["Dalian", "Anshan", "Fushun"]
+    plain = "Output grew 5.1%, 4.2% and 3.3% in March."  # no "respectively": no pairing
+    assert respective_items(plain, [n.span for n in find_figures(plain)]) is None
