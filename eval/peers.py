@@ -78,7 +78,7 @@ from extractor.errors import RelfigError, UsageError
 from extractor.labelling import ResponseFormat, Usage, translate_error
 from extractor.model_files import ensure_model
 from extractor.numerals import Numeral, find_numerals
-from extractor.pipeline import extract_release
+from extractor.pipeline import extract_release, release_of_figures
 from extractor.reading import Source, read_release
 from extractor.release_context import read_context
 from schemas import Figure, Measure, Release
@@ -721,19 +721,7 @@ def release_of(source: Source, figures: Sequence[Figure]) -> tuple[Release, int]
         f if f.refers_to is None or f.refers_to in by_span else f.model_copy(update={"refers_to": None})
         for f in sorted(by_span.values(), key=lambda f: f.span)
     ]
-    context = read_context(source.text)
-    release = Release.model_validate(
-        {
-            "release_id": source.release_id,
-            "title": context.title,
-            "published": context.published,
-            "region": context.region,
-            "period_start": context.period_start,
-            "period_end": context.period_end,
-            "figures": tuple(kept),
-        },
-        context={"text": source.text},
-    )
+    release = release_of_figures(source, read_context(source.text), kept)
     return release, len(figures) - len(kept)
 
 

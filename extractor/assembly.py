@@ -15,6 +15,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from extractor.cues import (
+    GROUP_METRICS,
     clause_before,
     compared_to_from_base,
     gap_base,
@@ -32,7 +33,7 @@ from extractor.questions import level_before, rate_before
 from extractor.release_context import ReleaseContext
 from schemas import METRIC_VOCABULARY, Figure, Measure
 
-COUNTED_METRICS = frozenset({"industries with growth", "cities with positive growth", "enterprises", "projects"})
+COUNTED_METRICS = frozenset({grew for _whole, grew in GROUP_METRICS.values()} | {"enterprises", "projects"})
 """Vocabulary metrics that count things: a sentence stating an amount's metric does not override them."""
 
 UNLABELLED = "unlabelled"

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 
 from extractor.gazetteer import NATIONAL_WORDS, PROVINCES, find_places
 from extractor.periods import find_period_phrases, year_before
-from extractor.words import UNITS_WORDS
+from extractor.words import NUMBER_WORD_PATTERN
 from schemas import ComparedTo, Measure, Status
 
 _TARGET = re.compile(
@@ -178,8 +178,7 @@ _ABOVE_NATIONAL = re.compile(
     r"\b(?:national|country|nationwide|china)\b",
     re.I,
 )
-_NUMBER_WORDS = "|".join(UNITS_WORDS)
-_NEXT_COUNT = re.compile(rf",(?=\s*(?:\w+\s+){{0,2}}(?:\d|(?:{_NUMBER_WORDS})\b))", re.I)
+_NEXT_COUNT = re.compile(rf",(?=\s*(?:\w+\s+){{0,2}}(?:\d|(?:{NUMBER_WORD_PATTERN})\b))", re.I)
 """A comma before the next count: where a counted group's clause ends."""
 _GREW = re.compile(r"\b(?:grow\w*|grew|growth|increas\w*|rose|rise|rising|up)\b", re.I)
 GROUP_METRICS = {

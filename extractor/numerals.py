@@ -16,7 +16,7 @@ from extractor.furniture import furniture_start
 from schemas import Bound
 
 _DIGITS = re.compile(r"(?<!\d)(?<!\d\.)(?:\d{1,3}(?:,\d{3})+(?!\d)|\d+)(?:\.\d+)?")
-_NUMBER_WORD = "|".join(sorted(w.UNITS_WORDS, key=len, reverse=True))
+_NUMBER_WORD = w.NUMBER_WORD_PATTERN
 _FRACTION = "|".join(sorted(w.FRACTION_WORDS, key=len, reverse=True))
 _WORDS = re.compile(
     rf"\b(?:(?:{_NUMBER_WORD})-(?:{_FRACTION})|(?:{_NUMBER_WORD})(?:-(?:{_NUMBER_WORD}))?)\b",

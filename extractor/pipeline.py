@@ -114,7 +114,7 @@ def extract_release(
             pool.shutdown(cancel_futures=True)
 
     def assemble_all(answers: Mapping[Span, Label]) -> Release:
-        return _release(source, context, assemble_pieces(pieces, answers, context))
+        return release_of_figures(source, context, assemble_pieces(pieces, answers, context))
 
     release = assemble_all(labels)
     if check_answers:
@@ -137,7 +137,8 @@ def assemble_pieces(pieces: Sequence[Piece], labels: Mapping[Span, Label], conte
     return figures
 
 
-def _release(source: Source, context: ReleaseContext, figures: Sequence[Figure]) -> Release:
+def release_of_figures(source: Source, context: ReleaseContext, figures: Sequence[Figure]) -> Release:
+    """The Release record of ``source`` with ``figures``, validated against its text."""
     return Release.model_validate(
         {
             "release_id": source.release_id,

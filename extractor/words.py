@@ -20,6 +20,9 @@ ORDINAL_WORDS: dict[str, int] = {
     "eighth": 8, "ninth": 9, "tenth": 10, "eleventh": 11, "twelfth": 12,
 }  # fmt: skip
 
+NUMBER_WORD_PATTERN = "|".join(sorted(UNITS_WORDS, key=len, reverse=True))
+"""The number words as a regex alternation, longest first."""
+
 FRACTION_WORDS: dict[str, int] = {
     "half": 2, "halves": 2, "third": 3, "thirds": 3, "quarter": 4, "quarters": 4, "fifth": 5, "fifths": 5,
     "sixth": 6, "sixths": 6, "seventh": 7, "sevenths": 7, "eighth": 8, "eighths": 8, "ninth": 9,

@@ -102,12 +102,18 @@ class _Handler(BaseHTTPRequestHandler):
 def fake_openai(*behaviours: str) -> Iterator[tuple[str, Script]]:
     """Serve ``behaviours`` on a free 127.0.0.1 port; yield the ``/v1`` URL and the request log."""
     script = Script(list(behaviours))
-    handler = type("Handler", (_Handler,), {"script": script})
+    with serving(type("Handler", (_Handler,), {"script": script})) as url:
+        yield url, script
+
+
+@contextmanager
+def serving(handler: type[BaseHTTPRequestHandler]) -> Iterator[str]:
+    """Run ``handler`` on a free 127.0.0.1 port in a thread; yield its ``/v1`` URL, stop it afterwards."""
     server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/v1", script
+        yield f"http://127.0.0.1:{server.server_address[1]}/v1"
     finally:
         server.shutdown()
         server.server_close()
