@@ -27,11 +27,12 @@ from extractor.cues import (
 )
 from extractor.gazetteer import PROVINCES, find_places
 from extractor.numerals import Numeral
-from extractor.periods import default_period, find_period_phrases
+from extractor.periods import default_period, find_period_phrases, is_event_date
 from extractor.prompting import Label
 from extractor.questions import level_before, rate_before
+from extractor.regions import listed_cities, national_whole
 from extractor.release_context import ReleaseContext
-from schemas import METRIC_VOCABULARY, Figure, Measure
+from schemas import METRIC_VOCABULARY, Figure, Measure, Status
 
 COUNTED_METRICS = frozenset({grew for _whole, grew in GROUP_METRICS.values()} | {"enterprises", "projects"})
 """Vocabulary metrics that count things: a sentence stating an amount's metric does not override them."""
@@ -52,6 +53,8 @@ class Where:
     start: int = 0
     previous: str = ""
     last_rate_metric: str | None = None
+    city: str | None = None
+    """The city of the release's province the text places the sentence in (``regions.py``), if any."""
 
 
 def assemble(
@@ -69,9 +72,14 @@ def assemble(
     where = where or Where()
     label = labels.get(numeral.span, Label())
     measure = figure_measure(numeral, label, where)
-    period = sentence_period(numeral, where, context)
     offset = numeral.span[0] - where.start
-    region = "China" if national_region(where.sentence, offset) else context.region
+    status = status_of(clause_before(where.sentence, offset))
+    period = sentence_period(numeral, where, context, status)
+    before, after = where.sentence[:offset], where.sentence[numeral.span[1] - where.start :]
+    if national_region(where.sentence, offset) or national_whole(before, after):
+        region = "China"
+    else:
+        region = listed_cities(before, context.region) or where.city or context.region
     metric, sector = _clean(label.metric), _clean(label.sector)
     refers_to = rate_before(numeral, siblings) if measure is Measure.DIFFERENCE else None
     base = label.base
@@ -84,7 +92,7 @@ def assemble(
         sector = sector if label.metric else _clean(rate_label.sector)  # unasked: the rate's sector
     elif measure is Measure.DIFFERENCE and where.last_rate_metric:
         metric = _gap_metric(where.last_rate_metric, Measure.GROWTH)  # "the gap narrowed by 0.6 points"
-    elif measure is Measure.GROWTH and is_generic(metric) and where.last_rate_metric:
+    elif measure is Measure.GROWTH and where.last_rate_metric and (is_generic(metric) or _counts(metric)):
         metric = where.last_rate_metric  # "a growth rate of 3.4%": the growth of what the release was saying
     if measure is Measure.GROWTH and (level := level_before(numeral, siblings, where.sentence, where.start)):
         level_label = labels.get(level.span, Label())
@@ -120,7 +128,7 @@ def assemble(
         entity=_named_entity(label.entity, where, context),
         period_start=period[0],
         period_end=period[1],
-        status=status_of(clause_before(where.sentence, offset)),
+        status=status,
         bound=numeral.bound,
         compared_to=compared,
         refers_to=refers_to.span if refers_to else None,
@@ -142,22 +150,38 @@ def figure_measure(numeral: Numeral, label: Label, where: Where) -> Measure:
     return Measure.LEVEL  # an amount of money, a mass, an area or a count
 
 
-def sentence_period(numeral: Numeral, where: Where, context: ReleaseContext) -> tuple[str | None, str | None]:
+FLOW_UNITS = frozenset({"CNY", "USD", "EUR", "JPY", "tonne", "kWh", "percent", "times"})
+"""Units of amounts that add up over time: ``since 2010`` is their period; a count is a stock at a date."""
+
+
+def sentence_period(
+    numeral: Numeral, where: Where, context: ReleaseContext, status: Status = Status.ACTUAL
+) -> tuple[str | None, str | None]:
     """The period the figure's sentence names, else the release's period.
 
     The last time phrase before the figure in its sentence wins, else the first one after it, else
-    the last one of the sentence before; its year comes from the phrase or the release.
+    the last one of the sentence before; its year comes from the phrase or the release. An event's
+    date (``approved in December 2015``) is no figure's period, and a day (``On June 23``) dates only
+    its own sentence. ``since 2010`` runs to the time of writing for an amount that adds up; ``this
+    year`` is the whole year for a target and the year so far for what happened.
     """
-    phrases = find_period_phrases(where.sentence)
+    phrases = [p for p in find_period_phrases(where.sentence) if not is_event_date(where.sentence, p)]
     offset = numeral.span[0] - where.start
     before = [p for p in phrases if p.start < offset]
     chosen = before[-1] if before else (phrases[0] if phrases else None)
-    if chosen is None and (carried := find_period_phrases(where.previous)):
-        chosen = carried[-1]  # "From January to February, profit rose 24.0%. Of 40 industries, 25 grew."
-    if chosen is not None:
-        resolved = chosen.resolve(context.year)
-        return resolved if resolved else (None, None)
-    return default_period(context.period_start, context.period_end, context.published)
+    if chosen is None:  # "From January to February, profit rose 24.0%. Of 40 industries, 25 grew."
+        carried = [p for p in find_period_phrases(where.previous) if p.kind != "day"]
+        carried = [p for p in carried if not is_event_date(where.previous, p)]
+        chosen = carried[-1] if carried else None
+    default = default_period(context.period_start, context.period_end, context.published)
+    if chosen is None or (chosen.kind == "this year" and status is Status.ACTUAL):
+        return default
+    if chosen.kind == "since":
+        if numeral.unit not in FLOW_UNITS or default[1] is None:
+            return default
+        return f"{chosen.first_year:04d}-01", default[1]
+    resolved = chosen.resolve(context.year)
+    return resolved if resolved else (None, None)
 
 
 def _gap_metric(rate_metric: str | None, rate_measure: Measure) -> str | None:
@@ -166,6 +190,11 @@ def _gap_metric(rate_metric: str | None, rate_measure: Measure) -> str | None:
         return None
     kind = "share" if rate_measure is Measure.SHARE else "growth"
     return rate_metric if rate_metric.endswith(kind) else f"{rate_metric} {kind}"
+
+
+def _counts(metric: str | None) -> bool:
+    """Whether a metric counts things (``cities with positive growth``): no growth rate measures that."""
+    return bool(metric) and str(metric).lower() in COUNTED_METRICS
 
 
 def _counted_metric(numeral: Numeral, metric: str | None, sector: str | None) -> tuple[str | None, str | None]:

@@ -11,7 +11,9 @@ from extractor.words import NUMBER_WORD_PATTERN
 from schemas import ComparedTo, Measure, Status
 
 _TARGET = re.compile(
-    r"\b(?:target(?:s|ed)?|goals?|aims? (?:to|at)|plans? to|strive to|striving to|by the end of)\b", re.I
+    r"\b(?:target(?:s|ed)?|goals?|aims? (?:to|at)|plans? to|strive to|striving to|by the end of|"
+    r"agree(?:s|d|ments?)? to|pledged? to|commit(?:s|ted)? to|will|shall)\b",
+    re.I,
 )
 _FORECAST = re.compile(
     r"\b(?:expected to|is expected|are expected|forecast|projected|estimated to|will likely)\b", re.I

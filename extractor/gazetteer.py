@@ -63,6 +63,15 @@ _CHINESE = {
 PROVINCES: dict[str, re.Pattern[str]] = {
     name: re.compile(rf"\b{re.escape(name)}\b|{_CHINESE[name]}") for name in _PROVINCES
 }
+CAPITALS: Mapping[str, str] = MappingProxyType({
+    "Anhui": "Hefei", "Fujian": "Fuzhou", "Gansu": "Lanzhou", "Guangdong": "Guangzhou", "Guangxi": "Nanning",
+    "Guizhou": "Guiyang", "Hainan": "Haikou", "Hebei": "Shijiazhuang", "Heilongjiang": "Harbin",
+    "Henan": "Zhengzhou", "Hubei": "Wuhan", "Hunan": "Changsha", "Inner Mongolia": "Hohhot", "Jiangsu": "Nanjing",
+    "Jiangxi": "Nanchang", "Jilin": "Changchun", "Liaoning": "Shenyang", "Ningxia": "Yinchuan",
+    "Qinghai": "Xining", "Shaanxi": "Xi'an", "Shandong": "Jinan", "Shanxi": "Taiyuan", "Sichuan": "Chengdu",
+    "Tibet": "Lhasa", "Xinjiang": "Urumqi", "Yunnan": "Kunming", "Zhejiang": "Hangzhou",
+})  # fmt: skip
+"""The capital city of each province ("the provincial capital"); municipalities and SARs have none."""
 NATIONAL_WORDS = re.compile(
     r"\b(?:national(?:ly)?|nationwide|the country|the whole country|China's|all of China)\b|全国", re.IGNORECASE
 )

@@ -37,6 +37,15 @@ _SPANS: tuple[tuple[re.Pattern[str], int | None, int | None], ...] = tuple(
 )
 _SINGLE_MONTH = _SPANS[-1][0]
 _LAST_YEAR = re.compile(r"\blast year\b(?![’'`]s? (?:same|first|level))", re.IGNORECASE)
+_THIS_YEAR = re.compile(r"\bthis year\b(?![’'`]s)", re.IGNORECASE)
+_DAY = re.compile(rf"\bon\s+{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?\b(?:,?\s+{_YEAR})?", re.IGNORECASE)
+_YEARS = re.compile(
+    rf"\b(?:between|from)\s+{_YEAR}\s+(?:and|to|through|until|till)\s+(?:{_YEAR}\b|(last|this)\s+year\b)", re.IGNORECASE
+)
+_SINCE = re.compile(rf"\bsince\s+{_YEAR}\b(?!\s*[-–])", re.IGNORECASE)
+_EVENT = re.compile(
+    r"\b(?:since|established|establishment|founded|approved|opened|built|launched|set up|held|hosted)\b[^.]*$", re.I
+)
 
 
 @dataclass(frozen=True)
@@ -50,13 +59,18 @@ class PeriodPhrase:
     year: int | None
     single_month: bool = False
     years_back: int = 0
+    first_year: int | None = None
+    """The year the period starts in when it spans years: ``between 2013 and last year``, ``since 2010``."""
+    kind: str = ""
+    """``day`` (``on June 23``: its month), ``since`` (up to the time of writing), ``this year``, or plain."""
 
     def resolve(self, year: int | None) -> tuple[str, str] | None:
         """``(YYYY-MM, YYYY-MM)`` with the phrase's own year, else ``year``; None when neither is known."""
         chosen = self.year or (year - self.years_back if year is not None else None)
         if chosen is None:
             return None
-        return f"{chosen:04d}-{self.first_month:02d}", f"{chosen:04d}-{self.last_month:02d}"
+        first_year = self.first_year or chosen
+        return f"{first_year:04d}-{self.first_month:02d}", f"{chosen:04d}-{self.last_month:02d}"
 
 
 def find_period_phrases(text: str) -> list[PeriodPhrase]:
@@ -76,10 +90,37 @@ def find_period_phrases(text: str) -> list[PeriodPhrase]:
             phrase = PeriodPhrase(match.start(), match.end(), first_month, last_month, year, single)
             if not any(p.start <= phrase.start < p.end or phrase.start <= p.start < phrase.end for p in found):
                 found.append(phrase)
+    for match in _YEARS.finditer(text):
+        last = int(match.group(2)) if match.group(2) else None
+        back = 1 if (match.group(3) or "").lower() == "last" else 0
+        _add(
+            found,
+            PeriodPhrase(match.start(), match.end(), 1, 12, last, years_back=back, first_year=int(match.group(1))),
+        )
+    for match in _SINCE.finditer(text):
+        _add(found, PeriodPhrase(match.start(), match.end(), 1, 12, None, first_year=int(match.group(1)), kind="since"))
+    for match in _DAY.finditer(text):
+        month = _MONTHS.index(match.group(1).lower()) + 1
+        year = int(match.group(2)) if match.group(2) else None
+        _add(found, PeriodPhrase(match.start(), match.end(), month, month, year, single_month=True, kind="day"))
     for match in _LAST_YEAR.finditer(text):
-        if not any(p.start <= match.start() < p.end for p in found):
-            found.append(PeriodPhrase(match.start(), match.end(), 1, 12, None, years_back=1))
+        _add(found, PeriodPhrase(match.start(), match.end(), 1, 12, None, years_back=1))
+    for match in _THIS_YEAR.finditer(text):
+        _add(found, PeriodPhrase(match.start(), match.end(), 1, 12, None, kind="this year"))
     return sorted(found, key=lambda p: p.start)
+
+
+def _add(found: list[PeriodPhrase], phrase: PeriodPhrase) -> None:
+    """Add ``phrase`` unless it starts inside one already found; a longer phrase replaces those inside it."""
+    if any(p.start <= phrase.start < p.end for p in found):
+        return
+    found[:] = [p for p in found if not phrase.start <= p.start < phrase.end]
+    found.append(phrase)
+
+
+def is_event_date(text: str, phrase: PeriodPhrase) -> bool:
+    """Whether ``phrase`` dates an event (``established in 2017``, ``approved in December 2015``), not a figure."""
+    return bool(_EVENT.search(text[max(0, phrase.start - 40) : phrase.start]))
 
 
 def years_mentioned(text: str) -> list[int]:

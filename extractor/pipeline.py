@@ -12,6 +12,7 @@ from extractor.numerals import Numeral, find_figures
 from extractor.prompting import Label, LabelRequest, Question
 from extractor.questions import question_for
 from extractor.reading import Source
+from extractor.regions import sentence_cities
 from extractor.release_context import ReleaseContext, read_context
 from extractor.repair import Asked, repair
 from extractor.sentences import Sentence, split_sentences
@@ -31,13 +32,17 @@ class Piece:
     numerals: tuple[Numeral, ...]
     previous: str
     questions: tuple[Question, ...]
+    city: str | None = None
+    """The city of the province the text places the sentence in (``regions.py``)."""
 
 
-def pieces_of(text: str) -> list[Piece]:
+def pieces_of(text: str, province: str = "") -> list[Piece]:
     """The sentences of ``text`` that hold figures, each with the sentence before it as context."""
     figures = find_figures(text)
+    sentences = split_sentences(text)
+    cities = sentence_cities(sentences, province)
     pieces, previous, index = [], "", 0
-    for sentence in split_sentences(text):
+    for sentence in sentences:
         inside: list[Numeral] = []
         while index < len(figures) and figures[index].span[0] < sentence.end:
             if figures[index].span[0] >= sentence.start:
@@ -46,7 +51,7 @@ def pieces_of(text: str) -> list[Piece]:
         if inside:
             asked = (question_for(n, inside, sentence.text, sentence.start) for n in inside)
             questions = tuple(q for q in asked if q.keys)
-            pieces.append(Piece(sentence, tuple(inside), previous, questions))
+            pieces.append(Piece(sentence, tuple(inside), previous, questions, cities.get(sentence.start)))
         previous = sentence.text
     return pieces
 
@@ -86,7 +91,7 @@ def extract_release(
     (``repair.py``).
     """
     context = read_context(source.text)
-    pieces = pieces_of(source.text)
+    pieces = pieces_of(source.text, context.region)
     labels: dict[Span, Label] = {}
     batches = batches_of(pieces)
 
@@ -129,7 +134,7 @@ def assemble_pieces(pieces: Sequence[Piece], labels: Mapping[Span, Label], conte
     last_rate_metric = None
     for piece in pieces:
         for numeral in piece.numerals:
-            where = Where(piece.sentence.text, piece.sentence.start, piece.previous, last_rate_metric)
+            where = Where(piece.sentence.text, piece.sentence.start, piece.previous, last_rate_metric, piece.city)
             figure = assemble(numeral, labels, piece.numerals, context, where)
             if figure.unit == "percent" and figure.measure is Measure.GROWTH and not is_generic(figure.metric):
                 last_rate_metric = figure.metric

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from extractor.furniture import furniture_start
 from extractor.gazetteer import PROVINCES
-from extractor.periods import find_period_phrases, reference_year, years_mentioned
+from extractor.periods import find_period_phrases, is_event_date, reference_year, years_mentioned
 
 _MONTHS = {m: i for i, m in enumerate(
     "jan feb mar apr may jun jul aug sep oct nov dec".split(), start=1)}  # fmt: skip
@@ -21,9 +21,6 @@ _EN_DATE = re.compile(r"\b([A-Z][a-z]{2,8})\.?\s+(\d{1,2}),\s*((?:19|20)\d\d)\b"
 _EN_DATE_DMY = re.compile(r"\b(\d{1,2})\s+([A-Z][a-z]{2,8})\.?,?\s+((?:19|20)\d\d)\b")
 _HEAD_CHARS = 600
 _LEAD_CHARS = 1200
-_HISTORICAL = re.compile(
-    r"\b(?:since|established|establishment|founded|approved|opened|built|launched|set up|held|hosted)\b[^.]*$", re.I
-)
 
 
 @dataclass(frozen=True)
@@ -109,7 +106,7 @@ def main_period(text: str, published: str | None) -> tuple[str, str] | None:
     """
     phrases = [
         p for p in find_period_phrases(text[:_LEAD_CHARS])
-        if not p.single_month and not p.years_back and not _HISTORICAL.search(text[max(0, p.start - 40) : p.start])
+        if not p.single_month and not p.years_back and not p.kind and not is_event_date(text, p)
     ]  # fmt: skip
     if not phrases:
         return None

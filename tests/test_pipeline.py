@@ -341,3 +341,24 @@ def test_a_respectively_list_gives_each_figure_its_sector_or_place() -> None:
     assert [f.region for f in figures] == ["Dalian", "Anshan", "Fushun"]
     plain = "Output grew 5.1%, 4.2% and 3.3% in March."  # no "respectively": no pairing
     assert respective_items(plain, [n.span for n in find_figures(plain)]) is None
+
+
+def test_periods_of_ranges_days_events_and_plans() -> None:
+    context = ReleaseContext(title=None, published="2021-08-02", region="Hebei", period_start=None, period_end=None)
+
+    def period(sentence: str, surface: str, previous: str = "") -> tuple[str | None, str | None]:
+        numerals = find_figures(sentence)
+        numeral = next(n for n in numerals if n.surface == surface)
+        status = status_of(sentence[: numeral.span[0]])
+        return sentence_period(numeral, Where(sentence, 0, previous), context, status)
+
+    assert period("From 2016 to last year, exports totalled $310 billion.", "310") == ("2016-01", "2020-12")
+    assert period("Between 2015 and 2019, output rose 40 percent.", "40") == ("2015-01", "2019-12")
+    assert period("Since 2012, the carmaker has invested 9 billion yuan here.", "9") == ("2012-01", "2021-08")
+    assert period("Since 2012, the province has built 14 industrial parks.", "14") == ("2021-01", "2021-08")  # a stock
+    assert period("On May 6, the firm opened a plant worth 3 billion yuan.", "3") == ("2021-05", "2021-05")
+    assert period("The plant has 900 workers.", "900", previous="On May 6, it opened.") == ("2021-01", "2021-08")
+    assert period("Approved in March 2018, the park has 60 tenants.", "60") == ("2021-01", "2021-08")
+    assert period("The park has 60 tenants.", "60", previous="The park was set up in 2018.") == ("2021-01", "2021-08")
+    assert period("The cities agreed to complete 12 projects this year.", "12") == ("2021-01", "2021-12")
+    assert period("This year, 12 projects were completed.", "12") == ("2021-01", "2021-08")
