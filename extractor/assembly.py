@@ -12,8 +12,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
+from extractor.amounts import amount_metric, is_grounded, stated_noun
+from extractor.counted import count_metric, counted_noun_phrase
 from extractor.cues import (
     GROUP_METRICS,
     clause_before,
@@ -55,6 +57,8 @@ class Where:
     last_rate_metric: str | None = None
     city: str | None = None
     """The city of the release's province the text places the sentence in (``regions.py``), if any."""
+    earlier: Mapping[Span, Figure] = field(default_factory=dict)
+    """The figures assembled before this one, by span (what a gap or a share of counts is about)."""
 
 
 def assemble(
@@ -85,11 +89,9 @@ def assemble(
     base = label.base
     if measure is Measure.DIFFERENCE:
         base = gap_base(where.sentence, offset, numeral.span[1] - where.start) or base
-    if refers_to is not None:
-        rate_label = labels.get(refers_to.span, Label())
-        rate_measure = figure_measure(refers_to, rate_label, where)
-        metric = _gap_metric(_clean(rate_label.metric), rate_measure) or metric
-        sector = sector if label.metric else _clean(rate_label.sector)  # unasked: the rate's sector
+    if refers_to is not None and (rate := where.earlier.get(refers_to.span)):
+        metric = _gap_metric(None if rate.metric == UNLABELLED else rate.metric, rate.measure) or metric
+        sector = sector if label.metric else rate.sector  # unasked: the rate's sector
     elif measure is Measure.DIFFERENCE and where.last_rate_metric:
         metric = _gap_metric(where.last_rate_metric, Measure.GROWTH)  # "the gap narrowed by 0.6 points"
     elif measure is Measure.GROWTH and where.last_rate_metric and (is_generic(metric) or _counts(metric)):
@@ -97,13 +99,33 @@ def assemble(
     if measure is Measure.GROWTH and (level := level_before(numeral, siblings, where.sentence, where.start)):
         level_label = labels.get(level.span, Label())
         metric, sector = _clean(level_label.metric), _clean(level_label.sector)
+        if (amount := where.earlier.get(level.span)) and amount.metric != UNLABELLED:
+            metric, sector = amount.metric, amount.sector  # the amount as assembled, all rules applied
         label = Label(metric=metric, sector=sector, entity=level_label.entity)
     metric = stated_metric(metric, where.sentence[:offset])
+    if measure is Measure.LEVEL and (stated := amount_metric(numeral.unit, before)):
+        metric = stated  # "signings worth 550 million yuan", "increase production by 790,000 tons"
+    elif measure is Measure.LEVEL and (noun := stated_noun(numeral.unit, before, after)):
+        near = where.sentence[max(0, offset - 80) : numeral.span[1] - where.start + 60]
+        metric = metric if metric and not is_generic(metric) and is_grounded(metric, near) else noun
     metric, sector = _counted_metric(numeral, metric, sector)
+    if counted := count_metric(numeral.unit, where.sentence, offset, numeral.span[1] - where.start):
+        metric = counted
+    elif (noun := counted_noun_phrase(numeral.unit, after)) and not _names_noun(metric, noun):
+        metric = noun  # "19 media outlets" the model called "cities"
     metric, sector = industry_growth(metric, sector, measure, where.sentence[:offset])
     if group := group_metric(numeral.unit, where.sentence, offset, numeral.span[1] - where.start):
         metric, sector = group, None
-    if item := respective_item(numeral, siblings, where):
+    if measure is not Measure.DIFFERENCE and (part := share_of_counts(numeral, siblings, where)):
+        measure, metric, sector = Measure.SHARE, part.metric, part.sector  # "31 of 40 grew, a rate of 77.5%"
+    item = respective_item(numeral, siblings, where)
+    if measure is Measure.SHARE and (amount := amount_before(numeral, siblings, where)):
+        metric, sector = amount.metric, amount.sector  # "trade reached 112.3 billion yuan, accounting for 14%"
+    elif measure is Measure.SHARE and (named := named_rate(before, item)):
+        metric, item = named, None  # "the product repair rate is less than 5%"; "A and B rates stand at x and y"
+    if measure is Measure.SHARE and metric and is_share_whole(metric, after):
+        metric = stated_metric(None, before, other_than=metric.lower()) or metric  # the part, not the whole
+    if item:
         places = find_places(item)
         if len(places) == 1 and places[0].start == 0 and places[0].end >= len(item.rstrip("'’s")):
             region = places[0].name  # "Dalian, Anshan and Fushun grew 5.1%, 4.2% and 3.3% respectively"
@@ -176,11 +198,9 @@ def sentence_period(
     default = default_period(context.period_start, context.period_end, context.published)
     if chosen is None or (chosen.kind == "this year" and status is Status.ACTUAL):
         return default
-    if chosen.kind == "since":
-        if numeral.unit not in FLOW_UNITS or default[1] is None:
-            return default
-        return f"{chosen.first_year:04d}-01", default[1]
-    resolved = chosen.resolve(context.year)
+    if chosen.kind == "since" and numeral.unit not in FLOW_UNITS:
+        return default
+    resolved = chosen.resolve(context.year, now=default[1])
     return resolved if resolved else (None, None)
 
 
@@ -190,6 +210,12 @@ def _gap_metric(rate_metric: str | None, rate_measure: Measure) -> str | None:
         return None
     kind = "share" if rate_measure is Measure.SHARE else "growth"
     return rate_metric if rate_metric.endswith(kind) else f"{rate_metric} {kind}"
+
+
+def _names_noun(metric: str | None, noun: str) -> bool:
+    """Whether ``metric`` names the counted noun (``enterprises`` in ``new industrial enterprises``)."""
+    head = noun.split()[-1].lower()
+    return bool(metric) and any(word.startswith(head[:-1]) for word in str(metric).lower().split())
 
 
 def _counts(metric: str | None) -> bool:
@@ -249,17 +275,99 @@ def _vocabulary_pattern(term: str) -> re.Pattern[str]:
 _STATED = {term: _vocabulary_pattern(term) for term in METRIC_VOCABULARY if term not in COUNTED_METRICS}
 
 
-def stated_metric(metric: str | None, before: str) -> str | None:
+def stated_metric(metric: str | None, before: str, other_than: str = "") -> str | None:
     """The vocabulary metric the sentence states before the figure, over another one the model chose.
 
     ``industrial investment rose 8.9%`` is industrial investment even when the model answers fixed
     asset investment; a model's term that the sentence does state, or one outside the vocabulary,
     is kept.
     """
-    if not metric or metric.lower() not in _STATED or _STATED[metric.lower()].search(before):
+    if metric and (metric.lower() not in _STATED or _STATED[metric.lower()].search(before)):
         return metric
-    stated = [(match.end(), term) for term, pattern in _STATED.items() for match in pattern.finditer(before)]
+    if not metric and not other_than:
+        return metric
+    stated = [
+        (match.end(), term)
+        for term, pattern in _STATED.items()
+        if term != other_than
+        for match in pattern.finditer(before)
+    ]
     return max(stated)[1] if stated else metric
+
+
+_WHOLE_AFTER = re.compile(
+    r"^\s*(?:%|percent|per cent)?\s+of\s+(?:the\s+)?(?:[\w’']+['’]s\s+)?(?:total\s+|overall\s+|whole\s+)?"
+    r"(?P<whole>[a-z][a-z -]{2,60}?)\s*(?:[,;.]|\band\b|$)",
+    re.I,
+)
+_WORDS = re.compile(r"[a-z]+")
+
+
+def is_share_whole(metric: str, after: str) -> bool:
+    """Whether ``metric`` names the whole a share is of: ``46.8% of the province's fixed investment``."""
+    match = _WHOLE_AFTER.match(after)
+    if not match:
+        return False
+    whole = {w.rstrip("s") for w in _WORDS.findall(match.group("whole").lower())}
+    named = {w.rstrip("s") for w in _WORDS.findall(metric.lower())}
+    return bool(whole and named) and (whole <= named or named <= whole)
+
+
+_NAMED_RATE = re.compile(
+    r"(?P<rate>(?:[A-Za-z][\w&-]*\s+){0,3}?(?:[a-z]+\s+)?rate)s?\s+(?:is|was|are|were|stands?\s+at|stood\s+at|of|"
+    r"reached|hit|at)\s+(?:(?:about|around|nearly|over|more than|less than|under|below|above)\s+)?$",
+    re.I,
+)
+_RATE_HEAD = re.compile(r"\b(?P<head>(?:[a-z]+\s+)?rate)s?\s+(?:is|was|are|were|stands?|stood|reached)\b", re.I)
+_LEADING = re.compile(r"^(?:(?:and|or|the|a|an|its|their|our|while|with|whose)\s+)+", re.I)
+
+
+def named_rate(before: str, item: str | None) -> str | None:
+    """A named rate a share states (``the product repair rate is less than 5%``), not a growth rate.
+
+    With a ``respectively`` list item (``A and B penetration rates stand at x% and y%``) the rate is
+    the item's: ``A penetration rate``.
+    """
+    if item:
+        match = _RATE_HEAD.search(before)
+        head = match.group("head") if match else ""
+        own = re.sub(rf"\s*{re.escape(head)}s?$", "", item, flags=re.I)  # "B penetration rates": the head once
+        rate = f"{own} {head}" if head else None
+    else:
+        match = _NAMED_RATE.search(before)
+        rate = _LEADING.sub("", match.group("rate")) if match else None
+    if not rate or re.search(r"\bgrowth\b", rate, re.I) or len(rate.split()) < 2:
+        return None
+    return rate.lower()
+
+
+_ACCOUNTING = re.compile(r"^[^,;.()]{0,40},\s*(?:accounting for|representing|making up|which is|or)\s+$", re.I)
+
+
+def amount_before(numeral: Numeral, siblings: Sequence[Numeral], where: Where) -> Figure | None:
+    """The amount a share right after it is a part of: ``112.3 billion yuan, accounting for 14% of the province``."""
+    before = [n for n in siblings if n.span[1] <= numeral.span[0]]
+    if not before or before[-1].unit in ("percent", "percentage_point", "rank", "fraction", "times"):
+        return None
+    between = where.sentence[before[-1].span[1] - where.start : numeral.span[0] - where.start]
+    amount = where.earlier.get(before[-1].span)
+    return amount if amount and amount.metric != UNLABELLED and _ACCOUNTING.match(between) else None
+
+
+def share_of_counts(numeral: Numeral, siblings: Sequence[Numeral], where: Where) -> Figure | None:
+    """The count a percent is the share of, when it is one count over another in its sentence (31/40 = 77.5%)."""
+    if numeral.unit != "percent" or numeral.negative:
+        return None
+    counts = [n for n in siblings if n.span[1] <= numeral.span[0] and n.unit and n.unit not in FLOW_UNITS]
+    for part in counts:
+        for whole in counts:
+            if part is whole or part.unit != whole.unit or not whole.value or part.value >= whole.value:
+                continue
+            ratio = 100 * part.value / whole.value
+            decimals = len(numeral.surface.partition(".")[2])
+            if abs(ratio - numeral.value) <= 0.5 * 10**-decimals + 1e-9:
+                return where.earlier.get(part.span)
+    return None
 
 
 def respective_item(numeral: Numeral, siblings: Sequence[Numeral], where: Where) -> str | None:

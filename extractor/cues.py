@@ -90,7 +90,8 @@ _YEAR_ON_YEAR_AFTER = re.compile(_UNIT_AFTER + r"\s*year[- ]on[- ]year", re.I)
 _SHARE_AFTER = re.compile(_UNIT_AFTER + r"\s*(?:of (?:the|all|total|its|their)\b|of [a-z' ]*total\b)", re.I)
 _GROWTH_RATE = re.compile(r"\b(?:growth rate|rate of (?:increase|growth|decrease|decline))\b", re.I)
 _SHARE_WORDS = re.compile(
-    r"\b(?:account(?:s|ed|ing)? for|share|proportion|ratio|rate|percentage|utili[sz]ation|coverage|penetration)\b",
+    r"\b(?:account(?:s|ed|ing)? for|share|proportion|ratio|rates?|percentage|utili[sz]ation|coverage|penetration|"
+    r"efficiency)\b",
     re.I,
 )
 _GROWTH_WORDS = re.compile(
@@ -127,6 +128,10 @@ def rate_measure(sentence: str, start: int, end: int) -> Measure | None:
         return Measure.GROWTH
     share = bool(_SHARE_WORDS.search(clause))
     growth = bool(_GROWTH_WORDS.search(clause) or re.search(r"\bby\s*$", clause))
+    if not share and not growth:  # "rates stand at 55.2% and 73.8%": the words before the first one
+        clause = re.split(r"[,;:!?()]|\.(?!\d)", sentence[:start])[-1]
+        share = bool(_SHARE_WORDS.search(clause))
+        growth = bool(_GROWTH_WORDS.search(clause))
     if share != growth:
         return Measure.SHARE if share else Measure.GROWTH
     return None
@@ -182,7 +187,7 @@ _ABOVE_NATIONAL = re.compile(
 )
 _NEXT_COUNT = re.compile(rf",(?=\s*(?:\w+\s+){{0,2}}(?:\d|(?:{NUMBER_WORD_PATTERN})\b))", re.I)
 """A comma before the next count: where a counted group's clause ends."""
-_GREW = re.compile(r"\b(?:grow\w*|grew|growth|increas\w*|rose|rise|rising|up)\b", re.I)
+_GREW = re.compile(r"\b(?:grow\w*|grew|growth|increas\w*|rose|rise|rising|(?<!-)up)\b", re.I)
 GROUP_METRICS = {
     "city": ("cities", "cities with positive growth"),
     "industry": ("industries", "industries with growth"),
@@ -205,12 +210,29 @@ def group_metric(unit: str | None, sentence: str, start: int, end: int) -> str |
     after = _NEXT_COUNT.split(re.split(r"[;.]\s", sentence[end:], maxsplit=1)[0], maxsplit=1)[0]
     if unit == "city" and _ABOVE_NATIONAL.search(after):
         return "cities with growth above the national average"
-    return grew if _GREW.search(after) else whole
+    if not _GREW.search(after):
+        return whole
+    if kind := _KIND_OF_GROWTH.search(after):  # "3 cities achieved double-digit growth"
+        grew = re.sub(r" with (?:positive )?growth", f" with {kind.group(1).lower()} growth", grew)
+    if measured := _MEASURED_OF.search(sentence[max(0, start - 40) : start]):
+        grew = grew.replace(
+            " with ", f" with {measured.group(1).lower().rstrip('s')} "
+        )  # "the profits of 25 industries grew"
+    if (threshold := _THRESHOLD.search(after)) and not re.search(r"\d", after[: threshold.start()]):
+        grew += f" over {threshold.group(1)}%"  # "15 industries grew by more than 20%"
+    return grew
+
+
+_KIND_OF_GROWTH = re.compile(r"\b(double-digit|double digit|negative|rapid|positive)\s+growth\b", re.I)
+_MEASURED_OF = re.compile(r"\b(profits?|revenues?|output|exports|investment)\s+of\s+$", re.I)
+_THRESHOLD = re.compile(
+    r"\b(?:by\s+)?(?:more than|over|above|exceeding|at least)\s+(\d+(?:\.\d+)?)\s*(?:%|percent)", re.I
+)
 
 
 _LIST_VERB = (
     r"(?:grew|grow|increased|increase|rose|rise|recorded|saw|achieved|reached|registered|posted|"
-    r"fell|declined|decreased|dropped|were|was|accounted|stood|went up|went down)"
+    r"fell|declined|decreased|dropped|were|was|are|is|accounted|stood|stand|stands|went up|went down)"
 )
 _LIST_LEAD = re.compile(r"^.*\b(?:such as|including|namely|of|like)\s+|^(?:the|and)\s+", re.I)
 
@@ -225,7 +247,7 @@ def respective_items(sentence: str, numerals: Sequence[tuple[int, int]]) -> list
     count = len(numerals)
     if count < 2 or not re.match(r"[^.;]{0,60}\brespectively\b", sentence[numerals[-1][1] :], re.I):
         return None
-    item = r"[A-Za-z][\w’'-]*(?: [\w’'-]+){0,6}?"
+    item = r"[A-Za-z][\w’'&-]*(?: [\w’'&-]+){0,6}?"
     pattern = rf"({item}(?:,\s+{item}){{{count - 2}}},?\s+and\s+{item})\s+{_LIST_VERB}\b"
     matches = list(re.finditer(pattern, sentence[: numerals[0][0]], re.I))
     if not matches:

@@ -129,6 +129,8 @@ def _read(text: str, start: int, end: int, value: float, body_end: int, rank: bo
     negative = bool(w.NEGATIVE_AFTER.match(rest)) or (
         bool(w.NEGATIVE_BEFORE.search(before_sign)) and not w.FROM_TO.search(before_sign)
     )
+    if unit == "percentage_point" and w.NARROWED_GAP.search(before_sign):
+        negative = True  # a gap being narrowed is a shortfall: "the gap narrowed from 2.2 points to 0.8 points"
     bound = next((Bound(b) for pattern, b in w.BOUND_BEFORE if pattern.search(before_sign)), None)
     excluded = None if start < body_end else "page furniture after the article body"
     if excluded is None and _repeated_in_body(text, start, end):

@@ -64,8 +64,13 @@ class PeriodPhrase:
     kind: str = ""
     """``day`` (``on June 23``: its month), ``since`` (up to the time of writing), ``this year``, or plain."""
 
-    def resolve(self, year: int | None) -> tuple[str, str] | None:
-        """``(YYYY-MM, YYYY-MM)`` with the phrase's own year, else ``year``; None when neither is known."""
+    def resolve(self, year: int | None, now: str | None = None) -> tuple[str, str] | None:
+        """``(YYYY-MM, YYYY-MM)`` with the phrase's own year, else ``year``; None when neither is known.
+
+        ``since 2010`` runs to ``now`` (the month of writing), and is None without it.
+        """
+        if self.kind == "since":
+            return (f"{self.first_year:04d}-01", now) if now and self.first_year else None
         chosen = self.year or (year - self.years_back if year is not None else None)
         if chosen is None:
             return None

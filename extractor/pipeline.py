@@ -131,11 +131,15 @@ def extract_release(
 def assemble_pieces(pieces: Sequence[Piece], labels: Mapping[Span, Label], context: ReleaseContext) -> list[Figure]:
     """Every figure of ``pieces`` in text order, each with the last named rate before it as context."""
     figures: list[Figure] = []
+    earlier: dict[Span, Figure] = {}
     last_rate_metric = None
     for piece in pieces:
         for numeral in piece.numerals:
-            where = Where(piece.sentence.text, piece.sentence.start, piece.previous, last_rate_metric, piece.city)
+            where = Where(
+                piece.sentence.text, piece.sentence.start, piece.previous, last_rate_metric, piece.city, earlier
+            )
             figure = assemble(numeral, labels, piece.numerals, context, where)
+            earlier[figure.span] = figure
             if figure.unit == "percent" and figure.measure is Measure.GROWTH and not is_generic(figure.metric):
                 last_rate_metric = figure.metric
             figures.append(figure)

@@ -84,8 +84,14 @@ NEGATIVE_BEFORE = re.compile(
 )
 # "0.8 percentage points lower than": a comparative right after the unit.
 NEGATIVE_AFTER = re.compile(r"^\s*(?:lower|less|slower|below|down|smaller|narrower|fewer)\b", re.IGNORECASE)
-# "narrowed from 2.2 to 0.8": levels of a gap, not the change, so they keep their sign.
+# "narrowed from 2.2 to 0.8": levels of a gap, not the change, so they keep their sign...
 FROM_TO = re.compile(r"\b(?:from|to)\s*$", re.IGNORECASE)
+# ...except a gap to others that is narrowing: catching up, so the levels are shortfalls (negative).
+NARROWED_GAP = re.compile(
+    r"\bgap\b[^,;.]{0,60}\b(?:narrow(?:ed|s|ing)?|shr[au]nk|clos(?:ed|ing))\s+"
+    r"(?:from\s+)?(?:\d+(?:\.\d+)?\s*(?:percentage points?|points?|pp)\s+to\s+)?$",
+    re.IGNORECASE,
+)
 
 NOT_PLURAL = frozenset(
     "as is was has its this us yes less process across plus always focus various previous numerous status "
@@ -101,7 +107,12 @@ NAME_BEFORE = re.compile(
 )
 
 # Counted nouns named differently from the contract's unit.
-SINGULAR_ALIASES = {"sme": "enterprise", "SME": "enterprise", "firm": "enterprise"}
+SINGULAR_ALIASES = {
+    "sme": "enterprise", "SME": "enterprise", "firm": "enterprise",
+    # enterprises named by the titles China's industry policy gives them: "56 provincial champions",
+    # "41 little giants", "12 gazelles", "3 unicorns"
+    "champion": "enterprise", "giant": "enterprise", "gazelle": "enterprise", "unicorn": "enterprise",
+}  # fmt: skip
 # Counted things named by two nouns: the unit keeps both ("110,000 5G base stations": base station).
 COMPOUND_UNITS = frozenset(
     "base station|charging pile|charging station|media outlet|data center|data centre|power plant|power station"

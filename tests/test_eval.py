@@ -89,17 +89,14 @@ def test_runner_scores_and_writes_reports(tmp_path: Path) -> None:
     document = json.loads(paths[0].read_text(encoding="utf-8"))
     assert [r["name"] for r in document["releases"]] == [s.name for s in samples]
     assert document["overall"]["gold"] == sum(len(s.gold.figures) for s in samples)
-    # Code-only labels: every figure found and grounded; the only metrics right are the ones code
-    # reads alone (counts of cities and industries), so few full matches.
+    # Code-only labels: every figure found and grounded; code reads counts, amounts' own words, places
+    # and periods, but the metrics of rates and most amounts need the model, so about half match.
     assert document["overall"]["detection_recall"] == 1.0
-    assert 0.0 < document["overall"]["full_match_f1"] < 0.2
+    assert 0.3 < document["overall"]["full_match_f1"] < 0.6
+    assert document["overall"]["value_accuracy"] == 1.0
     predictions = [json.loads(line) for line in paths[2].read_text(encoding="utf-8").splitlines()]
-    named = {f["metric"] for release in predictions for f in release["figures"]} - {UNLABELLED}
-    assert named <= {
-        "cities",
-        "cities with positive growth",
-        "cities with growth above the national average",
-        "industries",
-        "industries with growth",
-    }
+    texts = {s.gold.release_id: s.text_path.read_text(encoding="utf-8").lower() for s in samples}
+    for release in predictions:
+        named = {f["metric"] for f in release["figures"]} - {UNLABELLED}
+        assert named and all(any(word in texts[release["release_id"]] for word in m.split()) for m in named)
     assert len(paths[2].read_text(encoding="utf-8").splitlines()) == 2

@@ -64,7 +64,7 @@ def test_a_run_keeps_backend_model_settings_timing_and_tokens(store: Store) -> N
         row = session.get_one(RunRow, run_id)
         assert (row.kind, row.backend, row.model, row.settings) == ("extract", "embedded", "qwen", run.settings)
         assert (row.seconds, row.calls, row.prompt_tokens, row.completion_tokens) == (12.5, 7, 900, 80)
-        assert (row.releases, row.figures, row.flags) == (1, 21, 2)
+        assert (row.releases, row.figures, row.flags) == (1, 21, 1)
 
 
 def test_a_new_extraction_refreshes_undecided_figures_and_keeps_decided_ones(store: Store) -> None:

@@ -140,7 +140,16 @@ def _bound(evidence: ReleaseEvidence, item: FigureEvidence) -> Iterator[Flag]:
 def _named(evidence: ReleaseEvidence, item: FigureEvidence) -> Iterator[Flag]:
     figure, window = item.figure, item.window
     release = evidence.release
-    if not _region_named(figure.region, release.region, window):
+    if not _region_named(figure.region, release.region, window) and figure.region == item.placed:
+        yield _flag(
+            evidence,
+            item,
+            "region_named",
+            Severity.INFO,
+            f"region {figure.region!r} is not named near {figure.surface!r}: the text before places it there "
+            "(an organisation based there, referred back to)",
+        )
+    elif not _region_named(figure.region, release.region, window):
         yield _flag(
             evidence,
             item,

@@ -6,7 +6,8 @@ import re
 from dataclasses import dataclass
 
 from extractor.numerals import Numeral, find_numerals
-from extractor.periods import find_period_phrases, reference_year
+from extractor.periods import default_period, find_period_phrases, reference_year
+from extractor.regions import sentence_cities
 from extractor.sentences import Sentence, split_sentences
 from schemas import Figure, Release
 
@@ -22,6 +23,8 @@ class FigureEvidence:
     sentence: str
     window: str
     periods: tuple[tuple[str, str], ...]
+    placed: str | None = None
+    """The city the text around the sentence places it in (``regions.py``: an organisation's home city)."""
 
 
 @dataclass(frozen=True)
@@ -41,6 +44,8 @@ def gather(release: Release, text: str | None) -> ReleaseEvidence:
     numerals = {n.span: n for n in find_numerals(text)}
     sentences = split_sentences(text)
     year = reference_year(release.period_end, release.published)
+    now = default_period(release.period_start, release.period_end, release.published)[1]
+    placed = sentence_cities(sentences, release.region)
     evidence = []
     for figure in figures:
         index = _sentence_index(sentences, figure.span[0])
@@ -48,9 +53,10 @@ def gather(release: Release, text: str | None) -> ReleaseEvidence:
         window_sentences = sentences[max(0, index - 1) : index + 2] if index is not None else []
         window = "\n".join(s.text for s in window_sentences)
         periods = tuple(
-            resolved for phrase in find_period_phrases(window) if (resolved := phrase.resolve(year)) is not None
+            resolved for phrase in find_period_phrases(window) if (resolved := phrase.resolve(year, now)) is not None
         )
-        evidence.append(FigureEvidence(figure, numerals.get(figure.span), sentence, window, periods))
+        city = placed.get(sentences[index].start) if index is not None else None
+        evidence.append(FigureEvidence(figure, numerals.get(figure.span), sentence, window, periods, city))
     return ReleaseEvidence(release, text, tuple(evidence))
 
 
