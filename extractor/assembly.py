@@ -200,7 +200,8 @@ def sentence_period(
         return default
     if chosen.kind == "since" and numeral.unit not in FLOW_UNITS:
         return default
-    resolved = chosen.resolve(context.year, now=default[1])
+    written = int(context.published[:4]) if context.published else None
+    resolved = chosen.resolve(context.year, now=default[1], written=written)
     return resolved if resolved else (None, None)
 
 

@@ -64,13 +64,17 @@ class PeriodPhrase:
     kind: str = ""
     """``day`` (``on June 23``: its month), ``since`` (up to the time of writing), ``this year``, or plain."""
 
-    def resolve(self, year: int | None, now: str | None = None) -> tuple[str, str] | None:
+    def resolve(self, year: int | None, now: str | None = None, written: int | None = None) -> tuple[str, str] | None:
         """``(YYYY-MM, YYYY-MM)`` with the phrase's own year, else ``year``; None when neither is known.
 
-        ``since 2010`` runs to ``now`` (the month of writing), and is None without it.
+        ``last year`` and ``this year`` count from ``written`` (the year of publication) when it is
+        known: a January release on the year before says "this year" for the new one. ``since 2010``
+        runs to ``now`` (the latest month the release covers), and is None without it.
         """
         if self.kind == "since":
             return (f"{self.first_year:04d}-01", now) if now and self.first_year else None
+        if written is not None and (self.years_back or self.kind == "this year"):
+            year = written
         chosen = self.year or (year - self.years_back if year is not None else None)
         if chosen is None:
             return None

@@ -102,7 +102,7 @@ IRREGULAR_SINGULAR = {"people": "person", "staff": "staff", "personnel": "person
 # Words after which a numeral is a name, an address or a list number, not a quantity.
 NAME_BEFORE = re.compile(
     r"\b(?:no\.?|number|project|phase|line|room|building|article|section|chapter|item|route|"
-    r"lot|grade|class|level|top|tel\.?|fax|zip|p\.?o\.?\s*box|add|address)\s*:?\s*$",
+    r"lot|grade|class|level|top|tel\.?|fax|zip|p\.?o\.?\s*box|address)\s*:?\s*$|\badd\s*:\s*$",
     re.IGNORECASE,
 )
 

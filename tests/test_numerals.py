@@ -79,6 +79,7 @@ CASES = [
         0.4,
         unit="percentage_point",
     ),
+    Case("add is a verb", "the province aims to add 300 projects", "300", 300, unit="project"),
     Case("billion yuan", "a total profit of 18.57 billion yuan", "18.57", 18.57, scale=1e9, unit="CNY"),
     Case("trillion yuan", "total investment of 2.5 trillion yuan", "2.5", 2.5, scale=1e12, unit="CNY"),
     Case("dollar sign", "with an investment of 15 billion yuan ($2.23 billion)", "2.23", 2.23, scale=1e9, unit="USD"),

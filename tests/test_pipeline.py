@@ -362,3 +362,17 @@ def test_periods_of_ranges_days_events_and_plans() -> None:
     assert period("The park has 60 tenants.", "60", previous="The park was set up in 2018.") == ("2021-01", "2021-08")
     assert period("The cities agreed to complete 12 projects this year.", "12") == ("2021-01", "2021-12")
     assert period("This year, 12 projects were completed.", "12") == ("2021-01", "2021-08")
+
+
+def test_last_and_this_year_count_from_the_publication_year() -> None:
+    january = ReleaseContext(
+        title=None, published="2024-01-24", region="Anhui", period_start="2023-01", period_end="2023-12"
+    )
+
+    def period(sentence: str) -> tuple[str | None, str | None]:
+        numeral = find_figures(sentence)[0]
+        return sentence_period(numeral, Where(sentence), january, status_of(sentence[: numeral.span[0]]))
+
+    assert period("Compared with last year, output grew 5.8%.") == ("2023-01", "2023-12")
+    assert period("This year the province aims to add 300 projects.") == ("2024-01", "2024-12")
+    assert period("In 2023, output grew 5.8%.") == ("2023-01", "2023-12")

@@ -45,6 +45,7 @@ def gather(release: Release, text: str | None) -> ReleaseEvidence:
     sentences = split_sentences(text)
     year = reference_year(release.period_end, release.published)
     now = default_period(release.period_start, release.period_end, release.published)[1]
+    written = int(release.published[:4]) if release.published else None
     placed = sentence_cities(sentences, release.region)
     evidence = []
     for figure in figures:
@@ -53,7 +54,9 @@ def gather(release: Release, text: str | None) -> ReleaseEvidence:
         window_sentences = sentences[max(0, index - 1) : index + 2] if index is not None else []
         window = "\n".join(s.text for s in window_sentences)
         periods = tuple(
-            resolved for phrase in find_period_phrases(window) if (resolved := phrase.resolve(year, now)) is not None
+            resolved
+            for phrase in find_period_phrases(window)
+            if (resolved := phrase.resolve(year, now, written)) is not None
         )
         city = placed.get(sentences[index].start) if index is not None else None
         evidence.append(FigureEvidence(figure, numerals.get(figure.span), sentence, window, periods, city))
