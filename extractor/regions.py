@@ -31,9 +31,9 @@ _CAPITALISED = r"(?:[A-Z][\w&'’.-]*|\([A-Z][\w&'’ -]*\))"
 _NAME = re.compile(rf"{_CAPITALISED}(?:\s+(?:(?:of|and|&|for|on|de)\s+)?{_CAPITALISED})*")
 _ACRONYM = re.compile(r"\(([A-Z][A-Z0-9&-]{1,9})\)$")
 _FUNCTION_WORDS = frozenset(
-    "a an the in on at as by for from with over since during after before while when with this that these those "
+    "a an the in on at as by for from with over since during after before while when this that these those "
     "it its he she they we our their his her approved established founded located organized according data "
-    "sources source last next this january february march april may june july august september october "
+    "sources source last next january february march april may june july august september october "
     "november december".split()
 )
 _NOT_LOCAL = frozenset("china chinese state national central government council ministry people's people’s".split())
@@ -56,11 +56,10 @@ _END = re.compile(r"[.!?;:。！？；：\"”'’)]$")
 
 @dataclass(frozen=True)
 class Mention:
-    """A place a sentence names: a city, or the province (``city`` None); ``named`` when through a name."""
+    """A place a sentence names, itself or through an organisation's name: a city, or the province (None)."""
 
     start: int
     city: str | None
-    named: bool = False
 
 
 def sentence_cities(sentences: Sequence[Sentence], province: str) -> dict[int, str]:
@@ -121,7 +120,7 @@ def _mentions(text: str, province: str, homes: dict[str, str | None]) -> list[Me
     for start, name in names:
         keys = [key for key in _keys(name) if key in homes]
         if keys:
-            mentions.append(Mention(start, homes[keys[0]], named=True))
+            mentions.append(Mention(start, homes[keys[0]]))
     outside = _without(text, names)
     for place in find_places(outside):
         if place.name == province:
