@@ -63,6 +63,9 @@ class PeriodPhrase:
     """The year the period starts in when it spans years: ``between 2013 and last year``, ``since 2010``."""
     kind: str = ""
     """``day`` (``on June 23``: its month), ``since`` (up to the time of writing), ``this year``, or plain."""
+    relative: bool = False
+    """Its year counts from the time of writing: ``last year``, ``this year``, ``the first quarter of this
+    year``, a day without a year."""
 
     def resolve(self, year: int | None, now: str | None = None, written: int | None = None) -> tuple[str, str] | None:
         """``(YYYY-MM, YYYY-MM)`` with the phrase's own year, else ``year``; None when neither is known.
@@ -73,7 +76,7 @@ class PeriodPhrase:
         """
         if self.kind == "since":
             return (f"{self.first_year:04d}-01", now) if now and self.first_year else None
-        if written is not None and (self.years_back or self.kind == "this year"):
+        if written is not None and self.relative:
             year = written
         chosen = self.year or (year - self.years_back if year is not None else None)
         if chosen is None:
@@ -96,7 +99,8 @@ def find_period_phrases(text: str) -> list[PeriodPhrase]:
                 continue
             single = pattern is _SINGLE_MONTH
             year = years[0] if years else None
-            phrase = PeriodPhrase(match.start(), match.end(), first_month, last_month, year, single)
+            relative = year is None and "this year" in match.group().lower()
+            phrase = PeriodPhrase(match.start(), match.end(), first_month, last_month, year, single, relative=relative)
             if not any(p.start <= phrase.start < p.end or phrase.start <= p.start < phrase.end for p in found):
                 found.append(phrase)
     for match in _YEARS.finditer(text):
@@ -104,18 +108,28 @@ def find_period_phrases(text: str) -> list[PeriodPhrase]:
         back = 1 if (match.group(3) or "").lower() == "last" else 0
         _add(
             found,
-            PeriodPhrase(match.start(), match.end(), 1, 12, last, years_back=back, first_year=int(match.group(1))),
+            PeriodPhrase(
+                match.start(),
+                match.end(),
+                1,
+                12,
+                last,
+                years_back=back,
+                first_year=int(match.group(1)),
+                relative=not last,
+            ),
         )
     for match in _SINCE.finditer(text):
         _add(found, PeriodPhrase(match.start(), match.end(), 1, 12, None, first_year=int(match.group(1)), kind="since"))
     for match in _DAY.finditer(text):
         month = _MONTHS.index(match.group(1).lower()) + 1
         year = int(match.group(2)) if match.group(2) else None
-        _add(found, PeriodPhrase(match.start(), match.end(), month, month, year, single_month=True, kind="day"))
+        phrase = PeriodPhrase(match.start(), match.end(), month, month, year, True, kind="day", relative=year is None)
+        _add(found, phrase)
     for match in _LAST_YEAR.finditer(text):
-        _add(found, PeriodPhrase(match.start(), match.end(), 1, 12, None, years_back=1))
+        _add(found, PeriodPhrase(match.start(), match.end(), 1, 12, None, years_back=1, relative=True))
     for match in _THIS_YEAR.finditer(text):
-        _add(found, PeriodPhrase(match.start(), match.end(), 1, 12, None, kind="this year"))
+        _add(found, PeriodPhrase(match.start(), match.end(), 1, 12, None, kind="this year", relative=True))
     return sorted(found, key=lambda p: p.start)
 
 

@@ -24,7 +24,8 @@ NUMBER_WORD_PATTERN = "|".join(sorted(UNITS_WORDS, key=len, reverse=True))
 """The number words as a regex alternation, longest first."""
 
 FRACTION_WORDS: dict[str, int] = {
-    "half": 2, "halves": 2, "third": 3, "thirds": 3, "quarter": 4, "quarters": 4, "fifth": 5, "fifths": 5,
+    "half": 2, "halves": 2, "third": 3, "thirds": 3, "quarter": 4, "quarters": 4, "fourth": 4, "fourths": 4,
+    "fifth": 5, "fifths": 5,
     "sixth": 6, "sixths": 6, "seventh": 7, "sevenths": 7, "eighth": 8, "eighths": 8, "ninth": 9,
     "ninths": 9, "tenth": 10, "tenths": 10,
 }  # fmt: skip

@@ -376,3 +376,16 @@ def test_last_and_this_year_count_from_the_publication_year() -> None:
     assert period("Compared with last year, output grew 5.8%.") == ("2023-01", "2023-12")
     assert period("This year the province aims to add 300 projects.") == ("2024-01", "2024-12")
     assert period("In 2023, output grew 5.8%.") == ("2023-01", "2023-12")
+
+
+def test_dates_without_a_year_count_from_the_publication_year() -> None:
+    feature = ReleaseContext(
+        title=None, published="2022-04-14", region="Sichuan", period_start="2021-01", period_end="2021-12"
+    )
+    for sentence, expected in (
+        ("On March 8, the firm signed deals worth 3 billion yuan.", ("2022-03", "2022-03")),
+        ("In the first quarter of this year, output rose 9.1%.", ("2022-01", "2022-03")),
+        ("Output rose 9.1% in the first quarter.", ("2021-01", "2021-03")),  # the release's own year
+    ):
+        numeral = find_figures(sentence)[-1]
+        assert sentence_period(numeral, Where(sentence), feature) == expected, sentence
