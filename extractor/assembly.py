@@ -28,18 +28,25 @@ from extractor.cues import (
     status_of,
 )
 from extractor.gazetteer import PROVINCES, find_places
+from extractor.metrics import (
+    COUNTED_METRICS,
+    UNLABELLED,
+    industry_growth,
+    is_generic,
+    is_share_whole,
+    named_rate,
+    stated_metric,
+    stated_term,
+    vocabulary_term,
+)
 from extractor.numerals import Numeral
-from extractor.periods import default_period, find_period_phrases, is_event_date
+from extractor.periods import default_period, find_period_phrases, is_alone, is_comparison_base, is_event_date
 from extractor.prompting import Label
 from extractor.questions import level_before, rate_before
-from extractor.regions import listed_cities, national_whole
+from extractor.regions import listed_cities, named_province, national_whole
 from extractor.release_context import ReleaseContext
 from schemas import METRIC_VOCABULARY, Figure, Measure, Status
 
-COUNTED_METRICS = frozenset({grew for _whole, grew in GROUP_METRICS.values()} | {"enterprises", "projects"})
-"""Vocabulary metrics that count things: a sentence stating an amount's metric does not override them."""
-
-UNLABELLED = "unlabelled"
 Span = tuple[int, int]
 
 
@@ -84,6 +91,7 @@ def assemble(
         region = "China"
     else:
         region = listed_cities(before, context.region) or where.city or context.region
+        region = named_province(clause_before(where.sentence, offset), context.region) or region
     metric, sector = _clean(label.metric), _clean(label.sector)
     refers_to = rate_before(numeral, siblings) if measure is Measure.DIFFERENCE else None
     base = label.base
@@ -92,6 +100,7 @@ def assemble(
     if refers_to is not None and (rate := where.earlier.get(refers_to.span)):
         metric = _gap_metric(None if rate.metric == UNLABELLED else rate.metric, rate.measure) or metric
         sector = sector if label.metric else rate.sector  # unasked: the rate's sector
+        region = rate.region if region == context.region else region  # "Jiangsu grew 7.0%, 2.9 points above"
     elif measure is Measure.DIFFERENCE and where.last_rate_metric:
         metric = _gap_metric(where.last_rate_metric, Measure.GROWTH)  # "the gap narrowed by 0.6 points"
     elif measure is Measure.GROWTH and where.last_rate_metric and (is_generic(metric) or _counts(metric)):
@@ -102,11 +111,19 @@ def assemble(
         if (amount := where.earlier.get(level.span)) and amount.metric != UNLABELLED:
             metric, sector = amount.metric, amount.sector  # the amount as assembled, all rules applied
         label = Label(metric=metric, sector=sector, entity=level_label.entity)
-    metric = stated_metric(metric, where.sentence[:offset])
+    metric = stated_metric(vocabulary_term(metric), where.sentence[:offset])
+    near = where.sentence[max(0, offset - 80) : numeral.span[1] - where.start + 60]
+    derived = measure in (Measure.DIFFERENCE, Measure.RANK)  # from the rate it is about
+    if (
+        metric
+        and not derived
+        and not is_grounded(metric, near)
+        and (term := stated_term(clause_before(where.sentence, offset)))
+    ):
+        metric = term  # the model's metric is not in the text around; the clause names a vocabulary term
     if measure is Measure.LEVEL and (stated := amount_metric(numeral.unit, before)):
         metric = stated  # "signings worth 550 million yuan", "increase production by 790,000 tons"
     elif measure is Measure.LEVEL and (noun := stated_noun(numeral.unit, before, after)):
-        near = where.sentence[max(0, offset - 80) : numeral.span[1] - where.start + 60]
         metric = metric if metric and not is_generic(metric) and is_grounded(metric, near) else noun
     metric, sector = _counted_metric(numeral, metric, sector)
     if counted := count_metric(numeral.unit, where.sentence, offset, numeral.span[1] - where.start):
@@ -118,6 +135,8 @@ def assemble(
         metric, sector = group, None
     if measure is not Measure.DIFFERENCE and (part := share_of_counts(numeral, siblings, where)):
         measure, metric, sector = Measure.SHARE, part.metric, part.sector  # "31 of 40 grew, a rate of 77.5%"
+    if measure is Measure.RANK and (ranked := rank_of(numeral, siblings, where)):
+        metric = ranked  # "grew 8.1%, ranking fourth nationwide": the rank of the growth rate
     item = respective_item(numeral, siblings, where)
     if measure is Measure.SHARE and (amount := amount_before(numeral, siblings, where)):
         metric, sector = amount.metric, amount.sector  # "trade reached 112.3 billion yuan, accounting for 14%"
@@ -187,13 +206,18 @@ def sentence_period(
     its own sentence. ``since 2010`` runs to the time of writing for an amount that adds up; ``this
     year`` is the whole year for a target and the year so far for what happened.
     """
-    phrases = [p for p in find_period_phrases(where.sentence) if not is_event_date(where.sentence, p)]
+    phrases = [
+        p
+        for p in find_period_phrases(where.sentence)
+        if not is_event_date(where.sentence, p) and not is_comparison_base(where.sentence, p)
+    ]
     offset = numeral.span[0] - where.start
     before = [p for p in phrases if p.start < offset]
     chosen = before[-1] if before else (phrases[0] if phrases else None)
     if chosen is None:  # "From January to February, profit rose 24.0%. Of 40 industries, 25 grew."
         carried = [p for p in find_period_phrases(where.previous) if p.kind != "day"]
-        carried = [p for p in carried if not is_event_date(where.previous, p)]
+        carried = [p for p in carried if not is_event_date(where.previous, p) and not is_alone(where.previous, p)]
+        carried = [p for p in carried if not is_comparison_base(where.previous, p)]
         chosen = carried[-1] if carried else None
     default = default_period(context.period_start, context.period_end, context.published)
     if chosen is None or (chosen.kind == "this year" and status is Status.ACTUAL):
@@ -219,9 +243,12 @@ def _names_noun(metric: str | None, noun: str) -> bool:
     return bool(metric) and any(word.startswith(head[:-1]) for word in str(metric).lower().split())
 
 
+_GROUP_WHOLES = frozenset(whole for whole, _grew in GROUP_METRICS.values())
+
+
 def _counts(metric: str | None) -> bool:
-    """Whether a metric counts things (``cities with positive growth``): no growth rate measures that."""
-    return bool(metric) and str(metric).lower() in COUNTED_METRICS
+    """Whether a metric counts things (``cities``, ``cities with positive growth``): no growth rate measures that."""
+    return bool(metric) and (str(metric).lower() in COUNTED_METRICS or str(metric).lower() in _GROUP_WHOLES)
 
 
 def _counted_metric(numeral: Numeral, metric: str | None, sector: str | None) -> tuple[str | None, str | None]:
@@ -230,116 +257,6 @@ def _counted_metric(numeral: Numeral, metric: str | None, sector: str | None) ->
     if plural not in METRIC_VOCABULARY or metric is None or metric.lower() == plural:
         return metric, sector
     return plural, sector or metric
-
-
-_INDUSTRY_NAME = re.compile(r"\b(?:industry|industries|manufacturing|sector|sectors)$", re.I)
-_MEASURED = re.compile(
-    r"\b(?:investment|profit|revenue|output|exports?|imports?|sales|value|income|consumption|price|index|gdp|rate)",
-    re.I,
-)
-_SECTORS_NAMED = re.compile(r"\b(?:industries|sectors)\s+(?:such as|including|like)\b", re.I)
-_SECTOR_SUFFIX = re.compile(r"\s+(?:industry|industries|sector|sectors)$", re.I)
-
-
-def industry_growth(
-    metric: str | None, sector: str | None, measure: Measure, before: str
-) -> tuple[str | None, str | None]:
-    """An industry's growth rate is the growth of its value added: ``the petrochemical industry grew 4.9%``.
-
-    When the model names an industry as the metric of a growth rate (``equipment manufacturing
-    industry``, or any name after ``sectors such as``), the industry becomes the sector and the
-    metric ``industrial value added``, as the contract labels high-tech manufacturing value added.
-    """
-    if measure is not Measure.GROWTH or not metric or metric.lower() in METRIC_VOCABULARY or _MEASURED.search(metric):
-        return metric, sector
-    if _INDUSTRY_NAME.search(metric) or _SECTORS_NAMED.search(before):
-        return "industrial value added", _SECTOR_SUFFIX.sub("", metric)
-    return metric, sector
-
-
-_GENERIC = frozenset("growth rate rates increase increased change gap percentage point points year-on-year".split())
-
-
-def is_generic(metric: str | None) -> bool:
-    """Whether a metric names no quantity (``growth``, ``growth rate``, ``percentage points``)."""
-    return not metric or metric.lower() == UNLABELLED or set(metric.lower().split()) <= _GENERIC
-
-
-def _vocabulary_pattern(term: str) -> re.Pattern[str]:
-    words = [re.escape(word) for word in term.split()]
-    pattern = r"\s+".join([*words[:-1], words[-1] + "s?"])
-    if term == "industrial value added":
-        pattern += r"|industrial added value|industrial value-added|added value of (?:the )?industr\w*"
-    return re.compile(rf"\b(?:{pattern})\b", re.I)
-
-
-_STATED = {term: _vocabulary_pattern(term) for term in METRIC_VOCABULARY if term not in COUNTED_METRICS}
-
-
-def stated_metric(metric: str | None, before: str, other_than: str = "") -> str | None:
-    """The vocabulary metric the sentence states before the figure, over another one the model chose.
-
-    ``industrial investment rose 8.9%`` is industrial investment even when the model answers fixed
-    asset investment; a model's term that the sentence does state, or one outside the vocabulary,
-    is kept.
-    """
-    if metric and (metric.lower() not in _STATED or _STATED[metric.lower()].search(before)):
-        return metric
-    if not metric and not other_than:
-        return metric
-    stated = [
-        (match.end(), term)
-        for term, pattern in _STATED.items()
-        if term != other_than
-        for match in pattern.finditer(before)
-    ]
-    return max(stated)[1] if stated else metric
-
-
-_WHOLE_AFTER = re.compile(
-    r"^\s*(?:%|percent|per cent)?\s+of\s+(?:the\s+)?(?:[\w’']+['’]s\s+)?(?:total\s+|overall\s+|whole\s+)?"
-    r"(?P<whole>[a-z][a-z -]{2,60}?)\s*(?:[,;.]|\band\b|$)",
-    re.I,
-)
-_WORDS = re.compile(r"[a-z]+")
-
-
-def is_share_whole(metric: str, after: str) -> bool:
-    """Whether ``metric`` names the whole a share is of: ``46.8% of the province's fixed investment``."""
-    match = _WHOLE_AFTER.match(after)
-    if not match:
-        return False
-    whole = {w.rstrip("s") for w in _WORDS.findall(match.group("whole").lower())}
-    named = {w.rstrip("s") for w in _WORDS.findall(metric.lower())}
-    return bool(whole and named) and (whole <= named or named <= whole)
-
-
-_NAMED_RATE = re.compile(
-    r"(?P<rate>(?:[A-Za-z][\w&-]*\s+){0,3}?(?:[a-z]+\s+)?rate)s?\s+(?:is|was|are|were|stands?\s+at|stood\s+at|of|"
-    r"reached|hit|at)\s+(?:(?:about|around|nearly|over|more than|less than|under|below|above)\s+)?$",
-    re.I,
-)
-_RATE_HEAD = re.compile(r"\b(?P<head>(?:[a-z]+\s+)?rate)s?\s+(?:is|was|are|were|stands?|stood|reached)\b", re.I)
-_LEADING = re.compile(r"^(?:(?:and|or|the|a|an|its|their|our|while|with|whose)\s+)+", re.I)
-
-
-def named_rate(before: str, item: str | None) -> str | None:
-    """A named rate a share states (``the product repair rate is less than 5%``), not a growth rate.
-
-    With a ``respectively`` list item (``A and B penetration rates stand at x% and y%``) the rate is
-    the item's: ``A penetration rate``.
-    """
-    if item:
-        match = _RATE_HEAD.search(before)
-        head = match.group("head") if match else ""
-        own = re.sub(rf"\s*{re.escape(head)}s?$", "", item, flags=re.I)  # "B penetration rates": the head once
-        rate = f"{own} {head}" if head else None
-    else:
-        match = _NAMED_RATE.search(before)
-        rate = _LEADING.sub("", match.group("rate")) if match else None
-    if not rate or re.search(r"\bgrowth\b", rate, re.I) or len(rate.split()) < 2:
-        return None
-    return rate.lower()
 
 
 _ACCOUNTING = re.compile(r"^[^,;.()]{0,40},\s*(?:accounting for|representing|making up|which is|or)\s+$", re.I)
@@ -353,6 +270,23 @@ def amount_before(numeral: Numeral, siblings: Sequence[Numeral], where: Where) -
     between = where.sentence[before[-1].span[1] - where.start : numeral.span[0] - where.start]
     amount = where.earlier.get(before[-1].span)
     return amount if amount and amount.metric != UNLABELLED and _ACCOUNTING.match(between) else None
+
+
+def rank_of(numeral: Numeral, siblings: Sequence[Numeral], where: Where) -> str | None:
+    """What a rank ranks, when its sentence says.
+
+    A vocabulary term named after it (``in terms of economic aggregate``), else the growth of the
+    last rate before it in its sentence (``grew 8.1%, ranking fourth nationwide``).
+    """
+    after = where.sentence[numeral.span[1] - where.start :]
+    terms = re.match(r"^[^,;.]{0,40}?\bin terms of\s+([^,;.]+)", after)
+    if terms and (term := stated_term(terms.group(1))):
+        return term
+    rates = [n for n in siblings if n.unit == "percent" and n.span[1] <= numeral.span[0]]
+    rate = where.earlier.get(rates[-1].span) if rates else None
+    if rate is None or rate.metric == UNLABELLED:
+        return None
+    return _gap_metric(rate.metric, rate.measure)
 
 
 def share_of_counts(numeral: Numeral, siblings: Sequence[Numeral], where: Where) -> Figure | None:

@@ -50,7 +50,10 @@ _STATES_A_NUMBER = frozenset(
     "exceeding reaching totaling totalling".split()
 )
 _LISTS = frozenset({"included", "including"})
-_OBJECT_STOP = frozenset("to by for from of at on into across around worldwide were was are is have has been".split())
+_OBJECT_STOP = frozenset(
+    "to by for from of at on into across around worldwide were was are is have has been during within since over "
+    "through last this".split()
+)
 _SKIP = frozenset("a an the in as with its their".split())
 MAX_OBJECT_WORDS = 4
 

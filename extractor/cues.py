@@ -19,7 +19,7 @@ _FORECAST = re.compile(
     r"\b(?:expected to|is expected|are expected|forecast|projected|estimated to|will likely)\b", re.I
 )
 _COMPARING = re.compile(
-    r"\b(?:than|with|outperform\w*|exceed\w*|surpass\w*|above|below|behind|ahead of|gap with|compared to)\s+"
+    r"\b(?:than|with|outperform\w*|outpac\w*|exceed\w*|surpass\w*|above|below|behind|ahead of|gap with|compared to)\s+"
     r"(?:that of\s+)?(?:the\s+)?(?:national|country|nationwide|china)",
     re.I,
 )
@@ -181,8 +181,8 @@ def may_name_an_entity(text: str) -> bool:
 
 _TOTAL_BEFORE = re.compile(r"\b(?:of the|out of(?: [\w’']+['’]s)?|among the)\s+$", re.I)
 _ABOVE_NATIONAL = re.compile(
-    r"\b(?:outperform\w*|outpac\w*|exceed\w*|surpass\w*|above|higher than|faster than)\b.*"
-    r"\b(?:national|country|nationwide|china)\b",
+    r"\b(?:outperform\w*|outpac\w*|exceed\w*|surpass\w*|above|higher than|faster than)\b.*?"
+    r"\b(?:(?P<national>national|country|nationwide|china)|(?P<provincial>provincial|province['’]s))\b",
     re.I,
 )
 _NEXT_COUNT = re.compile(rf",(?=\s*(?:\w+\s+){{0,2}}(?:\d|(?:{NUMBER_WORD_PATTERN})\b))", re.I)
@@ -208,8 +208,8 @@ def group_metric(unit: str | None, sentence: str, start: int, end: int) -> str |
     if _TOTAL_BEFORE.search(sentence[max(0, start - 30) : start]):
         return whole
     after = _NEXT_COUNT.split(re.split(r"[;.]\s", sentence[end:], maxsplit=1)[0], maxsplit=1)[0]
-    if unit == "city" and _ABOVE_NATIONAL.search(after):
-        return "cities with growth above the national average"
+    if unit == "city" and (above := _ABOVE_NATIONAL.search(after)):
+        return f"cities with growth above the {'national' if above.group('national') else 'provincial'} average"
     if not _GREW.search(after):
         return whole
     if kind := _KIND_OF_GROWTH.search(after):  # "3 cities achieved double-digit growth"

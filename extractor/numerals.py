@@ -43,7 +43,7 @@ _TIME_UNITS = r"(?:days?|weeks?|months?|quarters?|years?|decades?)"
 _PERIOD_WORDS = re.compile(r"\b(?:first|last|past|previous|next|recent|coming|following|initial)\s*$", re.IGNORECASE)
 _PLAN_AFTER = re.compile(r"^-\w+\s+(?:plan|action|programme|program|campaign|initiative|strategy)\b", re.I)
 _CLAUSE_END = re.compile(
-    r"[.;:()\n“”\"]|\b(?:with|which|that|to|in|for|from|by|at|on|as|were|was|is|are|has|have|had|will|such)\b"
+    r"[.;:()\n]|\b(?:with|which|that|to|in|for|from|by|at|on|as|were|was|is|are|has|have|had|will|such)\b"
 )
 _MONTH_BEFORE = re.compile(rf"\b(?:{w.MONTHS})\.?\s*$", re.IGNORECASE)
 _MONTH_AFTER = re.compile(rf"^\s*(?:{w.MONTHS})\b", re.IGNORECASE)
@@ -190,17 +190,42 @@ def counted_noun(after: str, before: str = "") -> str | None:
     When nothing is counted after the numeral (``out of its 14 cities, 11 grew``), the nearest
     plural noun before it in the same sentence is taken.
     """
+    if re.match(r"^\s*of\s+(?:them|these|those)\b", after):  # "28 projects were signed. Nine of them ..."
+        return _nearest_plural(before, words=12)
     clause = _CLAUSE_END.split(after, maxsplit=1)[0]
     words = _WORD.findall(clause)[:12]
-    noun = _first_plural(words)
-    if noun is not None:
-        index = next(i for i, token in enumerate(words) if _first_plural([token]) == noun)
-        compound = f"{words[index - 1].lower()} {noun}" if index else None
-        noun = compound if compound in w.COMPOUND_UNITS else noun
-    if noun is None and re.match(r"^\s*(?:[^\w\s]|\w+ed\b|saw\b|grew\b|rose\b|$)", after):
-        sentence = re.split(r"[.;:!?\n]", before)[-1]
-        noun = _first_plural(list(reversed(_WORD.findall(sentence)))[:8])
+    noun = _with_compound(words, _first_plural(words))
+    sentence = re.split(r"[.;:!?\n]", before)[-1]
+    if noun in _MEASURE_WORDS:  # "new energy vehicles exceeded 580,000 units": the vehicles are counted
+        counted = _nearest_plural(re.split(r"[,;]", sentence)[-1], words=8)
+        noun = counted if counted and counted not in _AMOUNTS else noun
+    if noun is None and re.match(r"^\s*(?:[^\w\s]|\w+ed\b|saw\b|grew\b|rose\b|by\b|$)", after):
+        noun = _nearest_plural(sentence, words=8)
     return noun
+
+
+_MEASURE_WORDS = frozenset({"unit", "set", "piece", "item"})
+_AMOUNTS = frozenset("sale export import profit revenue earning investment fund loan price".split())
+"""Plural nouns of amounts, not of things counted in units (``sales reached 3.2 ten thousand units``)."""
+
+
+def _nearest_plural(before: str, words: int) -> str | None:
+    """The counted noun nearest before, within ``words`` words (``5G base stations ... to 250,000``)."""
+    tokens = list(reversed(_WORD.findall(before)))[:words]
+    noun = _first_plural(tokens)
+    if noun is None:
+        return None
+    index = next(i for i, token in enumerate(tokens) if _first_plural([token]) == noun)
+    return _with_compound(list(reversed(tokens[index : index + 2])), noun)
+
+
+def _with_compound(words: list[str], noun: str | None) -> str | None:
+    """``noun`` with the word before it when the two name the counted thing (``base station``)."""
+    if noun is None:
+        return None
+    index = next((i for i, token in enumerate(words) if _first_plural([token]) == noun), None)
+    compound = f"{words[index - 1].lower()} {noun}" if index else None
+    return compound if compound in w.COMPOUND_UNITS else noun
 
 
 def _first_plural(tokens: list[str]) -> str | None:

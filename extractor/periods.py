@@ -31,13 +31,21 @@ _SPANS: tuple[tuple[re.Pattern[str], int | None, int | None], ...] = tuple(
         (rf"\b(?:from|between)\s+{_MONTH}\s+(?:to|and|through)\s+{_MONTH}(?:,?\s+{_YEAR})?", None, None),
         (rf"\b{_MONTH}\s*(?:-|–|to)\s*{_MONTH}(?:,?\s+{_YEAR})?", None, None),
         (rf"\b(?:full[- ]year|whole\s+year\s+of|year\s+of)\s+{_YEAR}", 1, 12),
+        (rf"\b(?:by|before)\s+(?:the\s+end\s+of\s+)?{_YEAR}\b(?!\s*[-–])", 1, 12),
+        (r"\b(?:for|in|over|throughout)\s+the\s+(?:whole|full|entire)\s+year\b", 1, 12),
         (rf"\b(?:in|during|for|throughout)\s+{_YEAR}\b(?!\s*[-–])", 1, 12),
         (rf"\b(?:in|during)\s+{_MONTH}(?:\s+(?:of\s+)?{_YEAR})?\b(?!\s*\d)", None, None),
     )
 )
 _SINGLE_MONTH = _SPANS[-1][0]
 _LAST_YEAR = re.compile(r"\blast year\b(?![’'`]s? (?:same|first|level))", re.IGNORECASE)
-_THIS_YEAR = re.compile(r"\bthis year\b(?![’'`]s)", re.IGNORECASE)
+_THIS_YEAR = re.compile(r"\b(?:this year\b(?![’'`]s)|(?:by\s+)?the\s+end\s+of\s+(?:the|this)\s+year\b)", re.IGNORECASE)
+_NEXT_YEAR = re.compile(r"\bnext year\b", re.IGNORECASE)
+_LAST_MONTH = re.compile(rf"\blast\s+{_MONTH}\b", re.IGNORECASE)
+_BASE_BEFORE = re.compile(
+    r"\b(?:compared\s+(?:with|to)|than|from|over|against|relative\s+to)\s+(?:that\s+(?:of|in)\s+)?(?:the\s+)?$", re.I
+)
+_ALONE_AFTER = re.compile(r"^\s+alone\b", re.I)
 _DAY = re.compile(rf"\bon\s+{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?\b(?:,?\s+{_YEAR})?", re.IGNORECASE)
 _YEARS = re.compile(
     rf"\b(?:between|from)\s+{_YEAR}\s+(?:and|to|through|until|till)\s+(?:{_YEAR}\b|(last|this)\s+year\b)", re.IGNORECASE
@@ -128,6 +136,11 @@ def find_period_phrases(text: str) -> list[PeriodPhrase]:
         _add(found, phrase)
     for match in _LAST_YEAR.finditer(text):
         _add(found, PeriodPhrase(match.start(), match.end(), 1, 12, None, years_back=1, relative=True))
+    for match in _NEXT_YEAR.finditer(text):
+        _add(found, PeriodPhrase(match.start(), match.end(), 1, 12, None, years_back=-1, relative=True))
+    for match in _LAST_MONTH.finditer(text):
+        month = _MONTHS.index(match.group(1).lower()) + 1
+        _add(found, PeriodPhrase(match.start(), match.end(), month, month, None, True, years_back=1, relative=True))
     for match in _THIS_YEAR.finditer(text):
         _add(found, PeriodPhrase(match.start(), match.end(), 1, 12, None, kind="this year", relative=True))
     return sorted(found, key=lambda p: p.start)
@@ -139,6 +152,16 @@ def _add(found: list[PeriodPhrase], phrase: PeriodPhrase) -> None:
         return
     found[:] = [p for p in found if not phrase.start <= p.start < phrase.end]
     found.append(phrase)
+
+
+def is_comparison_base(text: str, phrase: PeriodPhrase) -> bool:
+    """Whether ``phrase`` is what a figure is compared with: ``down 0.9 points compared with the first quarter``."""
+    return bool(_BASE_BEFORE.search(text[max(0, phrase.start - 30) : phrase.start]))
+
+
+def is_alone(text: str, phrase: PeriodPhrase) -> bool:
+    """Whether ``phrase`` says it stands for its own sentence only: ``In June alone``."""
+    return bool(_ALONE_AFTER.match(text, phrase.end))
 
 
 def is_event_date(text: str, phrase: PeriodPhrase) -> bool:

@@ -6,8 +6,9 @@ from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
-from extractor.assembly import Span, Where, assemble, is_generic
+from extractor.assembly import Span, Where, assemble
 from extractor.labelling import AnswerError, Labeller
+from extractor.metrics import is_generic
 from extractor.numerals import Numeral, find_figures
 from extractor.prompting import Label, LabelRequest, Question
 from extractor.questions import question_for

@@ -220,3 +220,11 @@ def listed_cities(before: str, province: str) -> str | None:
 def national_whole(before: str, after: str) -> bool:
     """``500 of the 666 industrial subcategories recognized in China``: the whole is the country's."""
     return bool(_WHOLE_OF.search(before) and _NATIONAL_AFTER.match(after))
+
+
+def named_province(clause: str, release_region: str) -> str | None:
+    """In a national release, the one province a figure's clause names: ``Guangdong's output rose 4.2%``."""
+    if release_region != "China":
+        return None
+    provinces = {place.name for place in find_places(clause) if place.kind == "province"}
+    return provinces.pop() if len(provinces) == 1 else None

@@ -10,7 +10,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from extractor.furniture import furniture_start
-from extractor.gazetteer import PROVINCES
+from extractor.gazetteer import NATIONAL_WORDS, PROVINCES
 from extractor.periods import find_period_phrases, is_event_date, reference_year, years_mentioned
 
 _MONTHS = {m: i for i, m in enumerate(
@@ -89,13 +89,22 @@ def _date(year: str, month: str, day: str) -> str:
     return f"{y:04d}-{m:02d}-{d:02d}" if 1 <= m <= 12 and 1 <= d <= 31 else ""
 
 
+_PROVINCE_WORDS = re.compile(r"\b(?:the|our|this|whole) province\b|\bprovincial\b", re.I)
+
+
 def main_region(text: str) -> str:
-    """The province named most often, else ``China`` for a national release."""
+    """The province named most often, unless the text speaks of the country more: then ``China``.
+
+    A national bulletin names a province or two for their own figures ("Guangdong's output rose
+    4.2%") and says "nationwide" and "the country" more often than any province and "the province".
+    """
     counts: Counter[str] = Counter()
     for name, pattern in PROVINCES.items():
         counts[name] = len(pattern.findall(text))
     best, count = counts.most_common(1)[0]
-    return best if count else "China"  # no province named: a national release
+    if not count or count + len(_PROVINCE_WORDS.findall(text)) < len(NATIONAL_WORDS.findall(text)):
+        return "China"
+    return best
 
 
 def main_period(text: str, published: str | None) -> tuple[str, str] | None:

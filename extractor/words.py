@@ -117,7 +117,7 @@ SINGULAR_ALIASES = {
 # Counted things named by two nouns: the unit keeps both ("110,000 5G base stations": base station).
 COMPOUND_UNITS = frozenset(
     "base station|charging pile|charging station|media outlet|data center|data centre|power plant|power station"
-    "|service station|research institute|patent application".split("|")
+    "|service station|research institute|patent application|generating unit".split("|")
 )
 
 # "surpassing the national average by 0.4%": a comparison of rates, so the "%" means points.

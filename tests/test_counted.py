@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from extractor.assembly import Where, assemble, is_share_whole
+from extractor.assembly import Where, assemble
 from extractor.counted import count_metric, counted_noun_phrase
 from extractor.cues import group_metric
+from extractor.metrics import is_share_whole
 from extractor.numerals import find_figures
 from extractor.prompting import Label
 from extractor.release_context import ReleaseContext

@@ -13,8 +13,8 @@ from eval.report import html_report, scores_document
 from eval.runner import evaluate, write_outputs
 from eval.samples import load_samples
 from eval.scoring import score_release
-from extractor.assembly import UNLABELLED
 from extractor.errors import UsageError
+from extractor.metrics import UNLABELLED
 from schemas import Release, release_id_of
 
 from .conftest import SAMPLES, FakeLabeller

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import pytest
 
-from extractor.assembly import UNLABELLED
 from extractor.backends import BackendSettings, open_labeller
+from extractor.metrics import UNLABELLED
 from extractor.model_files import MODEL_NAME
 from extractor.pipeline import batches_of, extract_release, pieces_of, request_of
 from extractor.reading import read_release

@@ -2,16 +2,7 @@
 
 from __future__ import annotations
 
-from extractor.assembly import (
-    UNLABELLED,
-    Where,
-    assemble,
-    figure_measure,
-    industry_growth,
-    is_generic,
-    sentence_period,
-    stated_metric,
-)
+from extractor.assembly import Where, assemble, figure_measure, sentence_period
 from extractor.cues import (
     compared_to_from_base,
     gap_base,
@@ -22,6 +13,7 @@ from extractor.cues import (
     respective_items,
     status_of,
 )
+from extractor.metrics import UNLABELLED, industry_growth, is_generic, stated_metric
 from extractor.numerals import find_figures
 from extractor.pipeline import MAX_TAGS, batches_of, extract_release, pieces_of
 from extractor.prompting import Label, LabelRequest
@@ -291,6 +283,9 @@ def test_a_bare_growth_or_gap_measures_the_last_rate_of_the_release() -> None:
     ]
     assert is_generic("growth rate") and is_generic("percentage points") and not is_generic("profit growth")
     generic = extract_release(Source(text=text, name="t"), FakeLabeller(answer=answers)).figures
+    assert [f.metric for f in generic] == [f.metric for f in first]  # "growth" is not in the text: its clause's term
+    unnamed = text.replace("Industrial value added", "Output")
+    generic = extract_release(Source(text=unnamed, name="t"), FakeLabeller(answer=answers)).figures
     assert [f.metric for f in generic] == ["growth", "growth", "growth"]  # nothing before to refer to
 
 
