@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from extractor.amounts import amount_metric, is_grounded, stated_noun
 from extractor.counted import count_metric, counted_noun_phrase
@@ -35,6 +35,7 @@ from extractor.metrics import (
     is_generic,
     is_share_whole,
     named_rate,
+    product_output,
     stated_metric,
     stated_term,
     vocabulary_term,
@@ -81,10 +82,12 @@ def assemble(
     code knows enough about has none).
     """
     where = where or Where()
+    if numeral.unit is None and (unit := _sibling_unit(numeral, siblings)):
+        numeral = replace(numeral, unit=unit)  # "Of the 18 cities, 17 grew, and 11 grew faster"
     label = labels.get(numeral.span, Label())
     measure = figure_measure(numeral, label, where)
     offset = numeral.span[0] - where.start
-    status = status_of(clause_before(where.sentence, offset))
+    status = status_of(where.sentence[:offset])  # "The province plans to build 2,000 ..., cultivate 500 ..."
     period = sentence_period(numeral, where, context, status)
     before, after = where.sentence[:offset], where.sentence[numeral.span[1] - where.start :]
     if national_region(where.sentence, offset) or national_whole(before, after):
@@ -114,13 +117,11 @@ def assemble(
     metric = stated_metric(vocabulary_term(metric), where.sentence[:offset])
     near = where.sentence[max(0, offset - 80) : numeral.span[1] - where.start + 60]
     derived = measure in (Measure.DIFFERENCE, Measure.RANK)  # from the rate it is about
-    if (
-        metric
-        and not derived
-        and not is_grounded(metric, near)
-        and (term := stated_term(clause_before(where.sentence, offset)))
-    ):
-        metric = term  # the model's metric is not in the text around; the clause names a vocabulary term
+    unnamed = is_generic(metric) or not is_grounded(metric, near)
+    if not derived and unnamed and (term := stated_term(clause_before(where.sentence, offset))):
+        metric = term  # the model's metric is not in the text around (or none): the clause names a term
+    if numeral.unit in _PRODUCT_UNITS and measure in (Measure.LEVEL, Measure.GROWTH):
+        metric, sector = product_output(metric, sector, where.sentence[:offset])
     if measure is Measure.LEVEL and (stated := amount_metric(numeral.unit, before)):
         metric = stated  # "signings worth 550 million yuan", "increase production by 790,000 tons"
     elif measure is Measure.LEVEL and (noun := stated_noun(numeral.unit, before, after)):
@@ -227,6 +228,20 @@ def sentence_period(
     written = int(context.published[:4]) if context.published else None
     resolved = chosen.resolve(context.year, now=default[1], written=written)
     return resolved if resolved else (None, None)
+
+
+def _sibling_unit(numeral: Numeral, siblings: Sequence[Numeral]) -> str | None:
+    """The counted noun of the last count before a bare whole number in its sentence."""
+    if numeral.scale != 1.0 or numeral.value != int(numeral.value):
+        return None
+    counts = [n for n in siblings if n.span[1] <= numeral.span[0] and n.unit and n.unit not in _NOT_COUNTED]
+    return counts[-1].unit if counts else None
+
+
+_PRODUCT_UNITS = frozenset({"tonne", "kWh", "vehicle", "unit", "set", "piece", "percent"})
+"""Units a product's output is stated in (and its growth): what ``product_output`` may read."""
+_NOT_COUNTED = frozenset({"percent", "percentage_point", "CNY", "USD", "EUR", "JPY", "times", "tonne", "kWh",
+                          "square_kilometre", "rank", "fraction", "hectare"})  # fmt: skip
 
 
 def _gap_metric(rate_metric: str | None, rate_measure: Measure) -> str | None:

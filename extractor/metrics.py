@@ -164,3 +164,24 @@ def named_rate(before: str, item: str | None) -> str | None:
     if not rate or re.search(r"\bgrowth\b", rate, re.I) or len(rate.split()) < 2:
         return None
     return rate.lower()
+
+
+_PRODUCED = re.compile(r"\b(?:output|production|produced|generation|generated)\b", re.I)
+_MADE_WORD = re.compile(r"\s+(?:output|production|generation)$", re.I)
+
+
+def product_output(metric: str | None, sector: str | None, before: str) -> tuple[str | None, str | None]:
+    """A product's amount or growth where the sentence speaks of output: ``product output``, the product its sector.
+
+    ``The output of crude steel stood at 79.09 million tonnes``, ``cement output fell by 1.4%``,
+    ``power generation was 692.1 billion kWh``: the model names the product, the contract's metric is
+    ``product output`` with the product as sector.
+    """
+    if not metric or metric.lower() in METRIC_VOCABULARY or not _PRODUCED.search(before):
+        return metric, sector
+    product = _MADE_WORD.sub("", metric)
+    if product.lower() not in before.lower():
+        return metric, sector  # the product must be named before the figure
+    if _MEASURED.search(product) or _PRODUCED.search(product) or is_generic(metric):
+        return metric, sector  # "overall production capacity" measures something else
+    return "product output", sector or metric

@@ -120,7 +120,7 @@ def _read(text: str, start: int, end: int, value: float, body_end: int, rank: bo
         scale = w.SCALE_WORDS[(scale_match.group(1) or scale_match.group(2)).lower()]
         after_scale = after[scale_match.end() :]
     currency, before_sign = _currency_before(before)
-    unit = "rank" if rank else currency or _unit_after(after_scale, surface, before)
+    unit = "rank" if rank else currency or _unit_after(after_scale, surface, text[max(0, start - 300) : start])
     if unit == "percent" and w.RATE_COMPARISON_BEFORE.search(before_sign):
         unit = "percentage_point"  # a difference of two rates written with "%"
     rest = after_scale
@@ -191,20 +191,24 @@ def counted_noun(after: str, before: str = "") -> str | None:
     plural noun before it in the same sentence is taken.
     """
     if re.match(r"^\s*of\s+(?:them|these|those)\b", after):  # "28 projects were signed. Nine of them ..."
-        return _nearest_plural(before, words=12)
+        counted = list(_COUNTED_BEFORE.finditer(before))
+        return _first_plural(counted[-1].group("words").split()[::-1][:1]) if counted else _nearest_plural(before, 12)
     clause = _CLAUSE_END.split(after, maxsplit=1)[0]
     words = _WORD.findall(clause)[:12]
     noun = _with_compound(words, _first_plural(words))
     sentence = re.split(r"[.;:!?\n]", before)[-1]
     if noun in _MEASURE_WORDS:  # "new energy vehicles exceeded 580,000 units": the vehicles are counted
-        counted = _nearest_plural(re.split(r"[,;]", sentence)[-1], words=8)
-        noun = counted if counted and counted not in _AMOUNTS else noun
+        product = _nearest_plural(re.split(r"[,;]", sentence)[-1], words=8)
+        noun = product if product and product not in _AMOUNTS else noun
     if noun is None and re.match(r"^\s*(?:[^\w\s]|\w+ed\b|saw\b|grew\b|rose\b|by\b|$)", after):
         noun = _nearest_plural(sentence, words=8)
     return noun
 
 
 _MEASURE_WORDS = frozenset({"unit", "set", "piece", "item"})
+_COUNTED_BEFORE = re.compile(
+    rf"(?:\d[\d,]*|\b(?:{_NUMBER_WORD}))\s+(?P<words>(?:[A-Za-z][\w-]*\s+){{0,3}}?[A-Za-z][\w-]*s)\b", re.I
+)
 _AMOUNTS = frozenset("sale export import profit revenue earning investment fund loan price".split())
 """Plural nouns of amounts, not of things counted in units (``sales reached 3.2 ten thousand units``)."""
 

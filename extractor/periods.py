@@ -31,7 +31,6 @@ _SPANS: tuple[tuple[re.Pattern[str], int | None, int | None], ...] = tuple(
         (rf"\b(?:from|between)\s+{_MONTH}\s+(?:to|and|through)\s+{_MONTH}(?:,?\s+{_YEAR})?", None, None),
         (rf"\b{_MONTH}\s*(?:-|–|to)\s*{_MONTH}(?:,?\s+{_YEAR})?", None, None),
         (rf"\b(?:full[- ]year|whole\s+year\s+of|year\s+of)\s+{_YEAR}", 1, 12),
-        (rf"\b(?:by|before)\s+(?:the\s+end\s+of\s+)?{_YEAR}\b(?!\s*[-–])", 1, 12),
         (r"\b(?:for|in|over|throughout)\s+the\s+(?:whole|full|entire)\s+year\b", 1, 12),
         (rf"\b(?:in|during|for|throughout)\s+{_YEAR}\b(?!\s*[-–])", 1, 12),
         (rf"\b(?:in|during)\s+{_MONTH}(?:\s+(?:of\s+)?{_YEAR})?\b(?!\s*\d)", None, None),
@@ -41,18 +40,21 @@ _SINGLE_MONTH = _SPANS[-1][0]
 _LAST_YEAR = re.compile(r"\blast year\b(?![’'`]s? (?:same|first|level))", re.IGNORECASE)
 _THIS_YEAR = re.compile(r"\b(?:this year\b(?![’'`]s)|(?:by\s+)?the\s+end\s+of\s+(?:the|this)\s+year\b)", re.IGNORECASE)
 _NEXT_YEAR = re.compile(r"\bnext year\b", re.IGNORECASE)
+_BY_YEAR = re.compile(rf"\b(?:by|before)\s+(?:the\s+end\s+of\s+)?{_YEAR}\b(?!\s*[-–])", re.IGNORECASE)
 _LAST_MONTH = re.compile(rf"\blast\s+{_MONTH}\b", re.IGNORECASE)
 _BASE_BEFORE = re.compile(
-    r"\b(?:compared\s+(?:with|to)|than|from|over|against|relative\s+to)\s+(?:that\s+(?:of|in)\s+)?(?:the\s+)?$", re.I
+    r"\b(?:compared\s+(?:with|to)|than|from|over|against|relative\s+to)\s+(?:that\s+(?:of|in)\s+)?(?:the\s+)?"
+    r"(?:same\s+(?:period|month|quarter)\s+(?:of\s+)?)?$",
+    re.I,
 )
-_ALONE_AFTER = re.compile(r"^\s+alone\b", re.I)
+_ALONE_AFTER = re.compile(r"\s+alone\b", re.I)
 _DAY = re.compile(rf"\bon\s+{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?\b(?:,?\s+{_YEAR})?", re.IGNORECASE)
 _YEARS = re.compile(
     rf"\b(?:between|from)\s+{_YEAR}\s+(?:and|to|through|until|till)\s+(?:{_YEAR}\b|(last|this)\s+year\b)", re.IGNORECASE
 )
 _SINCE = re.compile(rf"\bsince\s+{_YEAR}\b(?!\s*[-–])", re.IGNORECASE)
 _EVENT = re.compile(
-    r"\b(?:since|established|establishment|founded|approved|opened|built|launched|set up|held|hosted)\b[^.]*$", re.I
+    r"\b(?:since|established|establishment|founded|approved|opened|built|launched|set up)\b[^.]*$", re.I
 )
 
 
@@ -136,6 +138,8 @@ def find_period_phrases(text: str) -> list[PeriodPhrase]:
         _add(found, phrase)
     for match in _LAST_YEAR.finditer(text):
         _add(found, PeriodPhrase(match.start(), match.end(), 1, 12, None, years_back=1, relative=True))
+    for match in _BY_YEAR.finditer(text):  # "by 2025": a plan's year, or a stock's, never a release's period
+        _add(found, PeriodPhrase(match.start(), match.end(), 1, 12, int(match.group(1)), kind="by"))
     for match in _NEXT_YEAR.finditer(text):
         _add(found, PeriodPhrase(match.start(), match.end(), 1, 12, None, years_back=-1, relative=True))
     for match in _LAST_MONTH.finditer(text):

@@ -47,7 +47,7 @@ _PROVINCE_WORDS = re.compile(r"\b(?:the|our|this|whole|entire)\s+province\b|\bpr
 _CAPITAL = re.compile(r"\bprovincial capital\b", re.I)
 _REFERS_BACK = re.compile(
     r"\b(?:it|its|the\s+(?:company|group|firm|enterprise|plant|factory|park|zone|area|base|center|centre|"
-    r"automaker|carmaker|producer|manufacturer)|she|he)\b",
+    r"automaker|carmaker|producer|manufacturer|city)|she|he)\b",
     re.I,
 )
 _QUOTED = re.compile(r"^[\"“]")
@@ -226,5 +226,16 @@ def named_province(clause: str, release_region: str) -> str | None:
     """In a national release, the one province a figure's clause names: ``Guangdong's output rose 4.2%``."""
     if release_region != "China":
         return None
-    provinces = {place.name for place in find_places(clause) if place.kind == "province"}
+    provinces = {
+        place.name
+        for place in find_places(clause)
+        if place.kind == "province" and _SUBJECT_AFTER.match(clause, place.end)
+    }  # "Jiangsu registered growth of 7.0%", "Guangdong's output", not "investors from Hong Kong and Taiwan"
     return provinces.pop() if len(provinces) == 1 else None
+
+
+_SUBJECT_AFTER = re.compile(
+    r"['’]s\b|\s+(?:province\s+)?(?:registered|grew|rose|recorded|saw|posted|reported|increased|expanded|achieved|"
+    r"was|were|had|led|ranked)\b",
+    re.I,
+)

@@ -143,3 +143,84 @@ def test_a_group_count_keeps_the_kind_of_growth() -> None:
     sentence = "Of the 16 cities, 12 grew, and 4 cities achieved double-digit growth."
     numerals = find_figures(sentence)
     assert group_metric(numerals[2].unit, sentence, *numerals[2].span) == "cities with double-digit growth"
+
+
+@pytest.mark.parametrize(
+    ("text", "surface", "unit"),
+    [
+        ("The zone signed 31 projects last month. Seven of them came from abroad.", "Seven", "project"),
+        ("Its output of new energy vehicles exceeded 412,000 units.", "412,000", "vehicle"),
+        ("Sales reached 3.2 ten thousand units.", "3.2", "unit"),  # sales are an amount, not a thing counted
+        ("It cultivated 96 national-level “little giant” enterprises.", "96", "enterprise"),
+        ("The number of 5G base stations will rise to 90,000 by the end of the year.", "90,000", "base station"),
+        ("Of the 16 cities, 14 grew, and 9 grew faster than the provincial average.", "9", "city"),
+        ("The plant built 30 hydropower generating units.", "30", "generating unit"),
+    ],
+)
+def test_what_a_bare_or_generic_count_counts(text: str, surface: str, unit: str) -> None:
+    assert next(n for n in find_figures(text) if n.surface == surface).unit == unit
+
+
+def test_metrics_by_their_other_names_and_ranks() -> None:
+    from extractor.metrics import vocabulary_term
+
+    assert vocabulary_term("gross domestic product") == "gdp"
+    assert vocabulary_term("Actual use of foreign capital") == "foreign direct investment"
+    assert vocabulary_term("foreign trade") == "import and export value"
+    assert vocabulary_term("output value") == "output value"
+    sentence = "Industrial value added grew by 6.3 percent, ranking fourth nationwide."
+    numerals = find_figures(sentence)
+    earlier: dict[tuple[int, int], object] = {}
+    figures = []
+    for numeral in numerals:
+        figure = assemble(numeral, {}, numerals, CONTEXT, Where(sentence, earlier=earlier))  # type: ignore[arg-type]
+        earlier[figure.span] = figure
+        figures.append(figure)
+    assert [(f.measure, f.metric) for f in figures] == [
+        (Measure.GROWTH, "industrial value added"),
+        (Measure.RANK, "industrial value added growth"),
+    ]
+    ranked = "The province's GDP grew 5.8%, and it ranked second in the country in terms of economic aggregate."
+    numerals = find_figures(ranked)
+    labels = {numerals[0].span: Label(metric="gdp")}
+    first = assemble(numerals[0], labels, numerals, CONTEXT, Where(ranked))
+    second = assemble(numerals[1], {}, numerals, CONTEXT, Where(ranked, earlier={first.span: first}))
+    assert second.metric == "gdp"
+    group = "Of the 16 cities, 14 grew, and 9 grew faster than the provincial average."
+    numerals = find_figures(group)
+    assert group_metric(numerals[2].unit, group, *numerals[2].span) == "cities with growth above the provincial average"
+
+
+@pytest.mark.parametrize(
+    ("sentence", "surface", "model", "metric", "sector"),
+    [
+        (
+            "The output of crude steel stood at 79.09 million tonnes.",
+            "79.09",
+            "crude steel",
+            "product output",
+            "crude steel",
+        ),
+        ("Cement output fell by 1.4 percent.", "1.4", "cement", "product output", "cement"),
+        ("Power generation was 692.1 billion kWh.", "692.1", "power generation", "product output", "power generation"),
+        (
+            "Overall production efficiency rose 22 percent.",
+            "22",
+            "production efficiency",
+            "production efficiency",
+            None,
+        ),
+        ("Exports produced here reached 214 countries.", "214", "countries", "countries", None),  # not a product
+    ],
+)
+def test_a_products_output(sentence: str, surface: str, model: str, metric: str, sector: str | None) -> None:
+    numerals = find_figures(sentence)
+    numeral = next(n for n in numerals if n.surface == surface)
+    figure = assemble(numeral, {numeral.span: Label(metric=model)}, numerals, CONTEXT, Where(sentence))
+    assert (figure.metric, figure.sector) == (metric, sector)
+
+
+def test_a_plan_governs_every_figure_after_it_in_its_sentence() -> None:
+    sentence = "The province plans to build 2,000 plants, cultivate over 500 firms and add 90 parks."
+    numerals = find_figures(sentence)
+    assert {assemble(n, {}, numerals, CONTEXT, Where(sentence)).status.value for n in numerals} == {"target"}

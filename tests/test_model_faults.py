@@ -78,7 +78,10 @@ def test_a_bad_answer_then_a_good_one() -> None:
 def test_a_sentence_without_a_valid_answer_keeps_code_labels_and_the_release_goes_on() -> None:
     with fake_openai("invalid") as (url, _script), open_labeller(_settings(url)) as labeller:
         release = extract_release(Source(text=TEXT, name="t"), labeller)
-    assert [(f.surface, f.metric) for f in release.figures] == [("5.3", "unlabelled")]
+    # code's own reading is kept: the figure, its unit and measure, and the term its clause states
+    assert [(f.surface, f.unit, f.measure.value, f.metric) for f in release.figures] == [
+        ("5.3", "percent", "growth", "industrial value added")
+    ]
     assert labeller.usage.invalid_answers == 1
 
 

@@ -80,15 +80,25 @@ def test_code_decides_unit_measure_value_and_the_difference_it_refers_to() -> No
 
 
 def test_a_gap_between_growth_rates_measures_the_rates_growth() -> None:
-    release = extract_release(Source(text=TEXT, name="t"), FakeLabeller(answer={**ANSWER, "metric": "gap"}))
-    assert release.figures[1].metric == "gap growth"  # the rate's metric, whatever the gap's label says
+    release = extract_release(
+        Source(text=TEXT, name="t"), FakeLabeller(answer={**ANSWER, "metric": "industrial value"})
+    )
+    assert release.figures[1].metric == "industrial value growth"  # the rate's metric, whatever the gap's label says
 
 
 def test_without_a_valid_answer_figures_keep_code_labels() -> None:
     labeller = FakeLabeller(answer=None)
     release = extract_release(Source(text=TEXT, name="t"), labeller)
     assert labeller.usage.invalid_answers == 1
-    assert [f.metric for f in release.figures] == [UNLABELLED] * 3 + ["cities with positive growth"]
+    # what code reads alone: the term the rate's clause states, the gap and the rank of that rate, the count
+    assert [f.metric for f in release.figures] == [
+        "industrial value added",
+        "industrial value added growth",
+        "industrial value added growth",
+        "cities with positive growth",
+    ]
+    unnamed = extract_release(Source(text=TEXT.replace("industrial value added", "output"), name="t"), labeller)
+    assert [f.metric for f in unnamed.figures] == [UNLABELLED] * 3 + ["cities with positive growth"]
     assert [f.measure for f in release.figures] == [Measure.GROWTH, Measure.DIFFERENCE, Measure.RANK, Measure.LEVEL]
     assert {(f.region, f.period_start, f.period_end) for f in release.figures} == {("Liaoning", "2024-01", "2024-03")}
 
@@ -384,3 +394,21 @@ def test_dates_without_a_year_count_from_the_publication_year() -> None:
     ):
         numeral = find_figures(sentence)[-1]
         assert sentence_period(numeral, Where(sentence), feature) == expected, sentence
+
+
+def test_periods_of_plans_and_comparisons() -> None:
+    spring = ReleaseContext(
+        title=None, published="2022-04-14", region="Sichuan", period_start="2021-01", period_end="2021-12"
+    )
+
+    def period(sentence: str, surface: str, previous: str = "") -> tuple[str | None, str | None]:
+        numeral = next(n for n in find_figures(sentence) if n.surface == surface)
+        return sentence_period(numeral, Where(sentence, 0, previous), spring, status_of(sentence[: numeral.span[0]]))
+
+    assert period("By 2025, we aim to raise revenue to 2 trillion yuan.", "2") == ("2025-01", "2025-12")
+    assert period("The line will add output of 3 billion yuan next year.", "3") == ("2023-01", "2023-12")
+    assert period("At a fair held last November, 176 projects were signed.", "176") == ("2021-11", "2021-11")
+    assert period("The province aims to grow more than 5 percent for the whole year.", "5") == ("2021-01", "2021-12")
+    retail = "Retail sales hit 2.35 trillion yuan, up 5.3 percent, 0.9 points lower compared with the first quarter."
+    assert period(retail, "2.35") == ("2021-01", "2021-12")  # the first quarter is the comparison's
+    assert period("Output rose 4%.", "4", previous="In June alone, exports rose 2%.") == ("2021-01", "2021-12")

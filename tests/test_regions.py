@@ -93,3 +93,37 @@ def test_assembled_regions() -> None:
             regions.append((numeral.surface, assemble(numeral, {}, piece.numerals, context, where).region))
     assert regions == [("2", "Suzhou"), ("8", "Nanjing, Wuxi, Suzhou"), ("41", "Jiangsu"), ("41", "China")]
     assert [f.surface for f in find_figures(text)] == ["2", "8", "41", "41"]
+
+
+def test_a_national_release_and_the_provinces_it_names() -> None:
+    from extractor.release_context import main_region
+
+    bulletin = (
+        "Nationwide, industrial output rose 4.6%. The national economy kept recovering across the country. "
+        "Guangdong's output rose 4.2%, while Jiangsu registered growth of 7.0%, 2.9 percentage points above "
+        "the national level."
+    )
+    assert main_region(bulletin) == "China"
+    assert main_region("Jiangsu's output rose 7.8%. The province's exports grew 2.6%, above the national level.") == (
+        "Jiangsu"
+    )
+    context = ReleaseContext(title=None, published="2023-11-15", region="China", period_start=None, period_end=None)
+    numerals = find_figures(bulletin)
+    earlier: dict[tuple[int, int], object] = {}
+    regions = []
+    for numeral in numerals:
+        figure = assemble(numeral, {}, numerals, context, Where(bulletin, earlier=earlier))  # type: ignore[arg-type]
+        earlier[figure.span] = figure
+        regions.append((numeral.surface, figure.region))
+    assert regions == [("4.6", "China"), ("4.2", "Guangdong"), ("7.0", "Jiangsu"), ("2.9", "Jiangsu")]
+
+
+def test_a_listed_province_is_no_figures_region_and_the_city_refers_back() -> None:
+    from extractor.regions import named_province
+
+    assert named_province("enterprises funded by investors from Hong Kong, Macao and Taiwan by ", "China") is None
+    assert named_province("while Jiangsu registered growth of ", "China") == "Jiangsu"
+    assert named_province("Guangdong's output rose ", "China") == "Guangdong"
+    assert named_province("Guangdong's output rose ", "Hunan") is None  # a provincial release keeps its own rules
+    text = "In Yibin, battery output rose 60 percent.\nA maker based in the city signed deals worth 12 billion yuan.\n"
+    assert set(_placed(text, "Sichuan").values()) == {"Yibin"} and len(_placed(text, "Sichuan")) == 2
