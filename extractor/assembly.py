@@ -87,7 +87,7 @@ def assemble(
     label = labels.get(numeral.span, Label())
     measure = figure_measure(numeral, label, where)
     offset = numeral.span[0] - where.start
-    status = status_of(where.sentence[:offset])  # "The province plans to build 2,000 ..., cultivate 500 ..."
+    status = status_of(clause_before(where.sentence, offset), where.sentence[:offset])
     period = sentence_period(numeral, where, context, status)
     before, after = where.sentence[:offset], where.sentence[numeral.span[1] - where.start :]
     if national_region(where.sentence, offset) or national_whole(before, after):

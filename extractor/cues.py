@@ -30,11 +30,19 @@ _BASE_NOISE = re.compile(
 )
 
 
-def status_of(clause: str) -> Status:
-    """``target`` or ``forecast`` when the clause before the figure says so, else ``actual``."""
+_PLANS = re.compile(r"(?<!that )(?<!which )(?<!who )\b(?:plans? to|aims? to|strives? to|is striving to)\b", re.I)
+
+
+def status_of(clause: str, sentence: str = "") -> Status:
+    """``target`` or ``forecast`` when the clause before the figure says so, else ``actual``.
+
+    A plan its sentence states before the figure governs the whole list it opens (``The province
+    plans to build 2,000 ..., cultivate over 500 ...``), unless the plan is a thing's (``projects
+    that aim to ...``).
+    """
     if _FORECAST.search(clause):
         return Status.FORECAST
-    if _TARGET.search(clause):
+    if _TARGET.search(clause) or _PLANS.search(sentence):
         return Status.TARGET
     return Status.ACTUAL
 

@@ -100,3 +100,13 @@ def test_runner_scores_and_writes_reports(tmp_path: Path) -> None:
         named = {f["metric"] for f in release["figures"]} - {UNLABELLED}
         assert named and all(any(word in texts[release["release_id"]] for word in m.split()) for m in named)
     assert len(paths[2].read_text(encoding="utf-8").splitlines()) == 2
+
+
+def test_the_held_out_releases_load_and_their_labels_match_their_texts() -> None:
+    heldout = load_samples(SAMPLES.parent / "heldout")
+    assert [s.name for s in heldout] == ["h01_jiangsu_2024h1", "h02_sichuan_2022", "h03_china_2023", "h04_henan_2024"]
+    for sample in heldout:
+        text = sample.text_path.read_text(encoding="utf-8")
+        assert sample.gold.release_id == release_id_of(text)
+        assert all(text[f.span[0] : f.span[1]] == f.surface for f in sample.gold.figures)
+        assert len(sample.gold.figures) >= 30
