@@ -114,7 +114,7 @@ def assemble(
         if (amount := where.earlier.get(level.span)) and amount.metric != UNLABELLED:
             metric, sector = amount.metric, amount.sector  # the amount as assembled, all rules applied
         label = Label(metric=metric, sector=sector, entity=level_label.entity)
-    metric = stated_metric(vocabulary_term(metric), where.sentence[:offset])
+    metric = stated_metric(vocabulary_term(metric, clause_before(where.sentence, offset)), where.sentence[:offset])
     near = where.sentence[max(0, offset - 80) : numeral.span[1] - where.start + 60]
     derived = measure in (Measure.DIFFERENCE, Measure.RANK)  # from the rate it is about
     unnamed = is_generic(metric) or not is_grounded(metric, near)

@@ -81,13 +81,19 @@ def _vocabulary_pattern(term: str) -> re.Pattern[str]:
     return re.compile(rf"\b(?:{pattern})\b", re.I)
 
 
-def vocabulary_term(metric: str | None) -> str | None:
-    """``metric`` as the vocabulary names it when it is another name of a term (``gross domestic product``)."""
-    if not metric:
+def vocabulary_term(metric: str | None, clause: str = "") -> str | None:
+    """``metric`` as the vocabulary names it.
+
+    When it is another name of a term (``gross domestic product``), or the words of a term's name
+    that ``clause`` states (``added value`` where the clause says ``the added value of industries``).
+    """
+    if not metric or metric.lower() in METRIC_VOCABULARY:
         return metric
     for term, pattern in _STATED.items():
-        if term != metric.lower() and (match := pattern.fullmatch(metric.strip())):
-            return term if match else metric
+        if pattern.fullmatch(metric.strip()):
+            return term
+        if len(metric.split()) > 1 and any(metric.lower() in m.group().lower() for m in pattern.finditer(clause)):
+            return term
     return metric
 
 

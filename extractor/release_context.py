@@ -10,7 +10,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from extractor.furniture import furniture_start
-from extractor.gazetteer import NATIONAL_WORDS, PROVINCES
+from extractor.gazetteer import NATIONAL_WORDS, find_places
 from extractor.periods import find_period_phrases, is_event_date, reference_year, years_mentioned
 
 _MONTHS = {m: i for i, m in enumerate(
@@ -93,18 +93,30 @@ _PROVINCE_WORDS = re.compile(r"\b(?:the|our|this|whole) province\b|\bprovincial\
 
 
 def main_region(text: str) -> str:
-    """The province named most often, unless the text speaks of the country more: then ``China``.
+    """The province named most often, unless the text speaks of the country or of one city more.
 
     A national bulletin names a province or two for their own figures ("Guangdong's output rose
-    4.2%") and says "nationwide" and "the country" more often than any province and "the province".
+    4.2%") and says "nationwide" and "the country" more often than any province and "the province":
+    it is ``China``'s. A city's release ("Shenzhen's GDP ...", "the city's exports") names its city
+    more often than its province: it is the city's.
     """
     counts: Counter[str] = Counter()
-    for name, pattern in PROVINCES.items():
-        counts[name] = len(pattern.findall(text))
-    best, count = counts.most_common(1)[0]
-    if not count or count + len(_PROVINCE_WORDS.findall(text)) < len(NATIONAL_WORDS.findall(text)):
+    cities: Counter[str] = Counter()
+    for place in find_places(text):
+        (counts if place.kind == "province" else cities)[place.name] += 1
+    province, count = counts.most_common(1)[0] if counts else ("China", 0)
+    province_score = count + len(_PROVINCE_WORDS.findall(text))
+    national = len(NATIONAL_WORDS.findall(text))
+    if cities:
+        city, named = cities.most_common(1)[0]
+        if named + len(_CITY_WORDS.findall(text)) > max(province_score, national):
+            return city
+    if not count or province_score < national:
         return "China"
-    return best
+    return province
+
+
+_CITY_WORDS = re.compile(r"\b(?:the|our|this|whole) city(?:['’]s)?\b|\bmunicipal\b", re.I)
 
 
 def main_period(text: str, published: str | None) -> tuple[str, str] | None:

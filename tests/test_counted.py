@@ -224,3 +224,12 @@ def test_a_plan_governs_every_figure_after_it_in_its_sentence() -> None:
     sentence = "The province plans to build 2,000 plants, cultivate over 500 firms and add 90 parks."
     numerals = find_figures(sentence)
     assert {assemble(n, {}, numerals, CONTEXT, Where(sentence)).status.value for n in numerals} == {"target"}
+
+
+def test_the_models_words_inside_a_stated_term_are_that_term() -> None:
+    from extractor.metrics import vocabulary_term
+
+    clause = "The added value of industries above designated size in Hebei increased by "
+    assert vocabulary_term("added value", clause) == "industrial value added"
+    assert vocabulary_term("value", clause) == "value"  # one word is no name
+    assert vocabulary_term("added value", "The added value of farms rose by ") == "added value"

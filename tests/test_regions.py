@@ -127,3 +127,16 @@ def test_a_listed_province_is_no_figures_region_and_the_city_refers_back() -> No
     assert named_province("Guangdong's output rose ", "Hunan") is None  # a provincial release keeps its own rules
     text = "In Yibin, battery output rose 60 percent.\nA maker based in the city signed deals worth 12 billion yuan.\n"
     assert set(_placed(text, "Sichuan").values()) == {"Yibin"} and len(_placed(text, "Sichuan")) == 2
+
+
+def test_a_citys_own_release_is_the_citys() -> None:
+    from extractor.release_context import main_region
+
+    text = (
+        "Shenzhen's GDP grew 5.1 percent in 2023. The city's exports rose 9 percent, and Shenzhen added "
+        "2,000 high-tech firms. Guangdong's output rose 4 percent."
+    )
+    assert main_region(text) == "Shenzhen"
+    assert main_region("Guangdong's output rose 4%. Shenzhen grew 5%, and the province's exports rose 2%.") == (
+        "Guangdong"
+    )
