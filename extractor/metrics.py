@@ -77,7 +77,8 @@ OTHER_NAMES: dict[str, tuple[str, ...]] = {
 
 def _vocabulary_pattern(term: str) -> re.Pattern[str]:
     words = [re.escape(word) for word in term.split()]
-    pattern = "|".join([r"\s+".join([*words[:-1], words[-1] + "s?"]), *OTHER_NAMES.get(term, ())])
+    others = [other.replace(" ", r"\s+") for other in OTHER_NAMES.get(term, ())]  # any white space between words
+    pattern = "|".join([r"\s+".join([*words[:-1], words[-1] + "s?"]), *others])
     return re.compile(rf"\b(?:{pattern})\b", re.I)
 
 
@@ -92,7 +93,10 @@ def vocabulary_term(metric: str | None, clause: str = "") -> str | None:
     for term, pattern in _STATED.items():
         if pattern.fullmatch(metric.strip()):
             return term
-        if len(metric.split()) > 1 and any(metric.lower() in m.group().lower() for m in pattern.finditer(clause)):
+        named = " ".join(metric.lower().split())
+        if len(named.split()) > 1 and any(
+            named in " ".join(m.group().lower().split()) for m in pattern.finditer(clause)
+        ):
             return term
     return metric
 

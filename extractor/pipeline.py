@@ -91,8 +91,9 @@ def extract_release(
     With ``check_answers``, figures the checker flags for what the model said are asked once more
     (``repair.py``).
     """
-    context = read_context(source.text)
-    pieces = pieces_of(source.text, context.region)
+    text = source.text.replace("\u00a0", " ")  # no-break spaces read as spaces (same length: spans hold)
+    context = read_context(text)
+    pieces = pieces_of(text, context.region)
     labels: dict[Span, Label] = {}
     batches = batches_of(pieces)
 

@@ -412,3 +412,18 @@ def test_periods_of_plans_and_comparisons() -> None:
     retail = "Retail sales hit 2.35 trillion yuan, up 5.3 percent, 0.9 points lower compared with the first quarter."
     assert period(retail, "2.35") == ("2021-01", "2021-12")  # the first quarter is the comparison's
     assert period("Output rose 4%.", "4", previous="In June alone, exports rose 2%.") == ("2021-01", "2021-12")
+
+
+def test_no_break_spaces_read_as_spaces() -> None:
+    plain = (
+        "Updated: 2021-08-02\nHubei's exports rose 6 percent.\n"
+        "Since 2012, a carmaker has invested 9 billion yuan in the provincial capital, a 12 percent share."
+    )
+    spaced = plain.replace(" ", "\u00a0")
+    context = dict(answer={"metric": "investment amount", "sector": None, "entity": None, "base": None})
+    one = extract_release(Source(text=plain, name="a"), FakeLabeller(**context)).figures  # type: ignore[arg-type]
+    two = extract_release(Source(text=spaced, name="b"), FakeLabeller(**context)).figures  # type: ignore[arg-type]
+    assert [(f.span, f.surface, f.metric, f.period_start, f.measure, f.region) for f in one] == [
+        (f.span, f.surface, f.metric, f.period_start, f.measure, f.region) for f in two
+    ]
+    assert (one[1].period_start, one[1].period_end, one[1].region) == ("2012-01", "2021-08", "Wuhan")
