@@ -80,10 +80,8 @@ def test_code_decides_unit_measure_value_and_the_difference_it_refers_to() -> No
 
 
 def test_a_gap_between_growth_rates_measures_the_rates_growth() -> None:
-    release = extract_release(
-        Source(text=TEXT, name="t"), FakeLabeller(answer={**ANSWER, "metric": "industrial value"})
-    )
-    assert release.figures[1].metric == "industrial value growth"  # the rate's metric, whatever the gap's label says
+    release = extract_release(Source(text=TEXT, name="t"), FakeLabeller(answer={**ANSWER, "metric": "quarter value"}))
+    assert release.figures[1].metric == "quarter value growth"  # the rate's metric, whatever the gap's label says
 
 
 def test_without_a_valid_answer_figures_keep_code_labels() -> None:
