@@ -24,6 +24,8 @@ from schemas import Release
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "eval" / "samples"
 SAMPLE_NAMES = sorted(p.stem for p in SAMPLES.glob("*.txt"))
+HELDOUT = ROOT / "eval" / "heldout"
+HELDOUT_NAMES = sorted(p.stem for p in HELDOUT.glob("*.txt"))
 REPLAY_BASE_URL = "http://127.0.0.1:9/v1"  # never contacted: cassettes answer, matched on path and body
 SCRUBBED_HEADERS = (
     "authorization",

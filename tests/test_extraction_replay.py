@@ -13,11 +13,11 @@ from extractor.backends import BackendSettings, open_labeller
 from extractor.metrics import UNLABELLED
 from extractor.model_files import MODEL_NAME
 from extractor.pipeline import batches_of, extract_release, pieces_of, request_of
-from extractor.reading import read_release
+from extractor.reading import Source, read_release
 from extractor.release_context import read_context
 from schemas import Release
 
-from .conftest import SAMPLE_NAMES, SAMPLES
+from .conftest import HELDOUT, HELDOUT_NAMES, SAMPLE_NAMES, SAMPLES
 
 
 def endpoint_settings(base_url: str) -> BackendSettings:
@@ -27,7 +27,16 @@ def endpoint_settings(base_url: str) -> BackendSettings:
 @pytest.mark.vcr
 @pytest.mark.parametrize("name", SAMPLE_NAMES)
 def test_extract_sample(name: str, model_endpoint: str) -> None:
-    source = read_release(SAMPLES / f"{name}.txt")
+    _extract_and_check(read_release(SAMPLES / f"{name}.txt"), model_endpoint)
+
+
+@pytest.mark.vcr
+@pytest.mark.parametrize("name", HELDOUT_NAMES)
+def test_extract_heldout(name: str, model_endpoint: str) -> None:
+    _extract_and_check(read_release(HELDOUT / f"{name}.txt"), model_endpoint)
+
+
+def _extract_and_check(source: Source, model_endpoint: str) -> None:
     with open_labeller(endpoint_settings(model_endpoint)) as labeller:
         release = extract_release(source, labeller)
     # Valid against the contract and grounded in the text, figure by figure.
