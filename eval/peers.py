@@ -721,7 +721,7 @@ def release_of(source: Source, figures: Sequence[Figure]) -> tuple[Release, int]
         f if f.refers_to is None or f.refers_to in by_span else f.model_copy(update={"refers_to": None})
         for f in sorted(by_span.values(), key=lambda f: f.span)
     ]
-    release = release_of_figures(source, read_context(source.text), kept)
+    release = release_of_figures(source, read_context(source.plain), kept)
     return release, len(figures) - len(kept)
 
 

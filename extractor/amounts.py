@@ -14,8 +14,8 @@ import re
 from extractor.counted import MAX_OBJECT_WORDS
 from extractor.gazetteer import find_places
 from extractor.numerals import singular
+from extractor.words import AMOUNT_UNITS
 
-AMOUNT_UNITS = frozenset({"CNY", "USD", "EUR", "JPY", "tonne", "kWh"})
 _BOUND = r"(?:(?:about|around|nearly|over|more than|approximately|almost|a total of)\s+)?[$¥€]?\s*$"
 _WORTH = re.compile(r"(?P<noun>(?:[\w-]+\s+){0,3}?[\w-]+)\s+(?:worth|valued at)\s+" + _BOUND, re.I)
 _CHANGED_BY = re.compile(
@@ -58,12 +58,3 @@ def stated_noun(unit: str | None, before: str, after: str) -> str | None:
         return None  # "invested 83 billion yuan in Shenyang": where, not what
     words = match.group("noun").lower().split()[-MAX_OBJECT_WORDS:]
     return None if not words or words[-1] in _NOT_A_METRIC else " ".join(words)
-
-
-def is_grounded(metric: str | None, text: str) -> bool:
-    """Whether every content word of ``metric`` (its first six letters) is in ``text``."""
-    if not metric:
-        return False
-    text = text.lower()
-    words = [w for w in re.findall(r"[a-z]+", metric.lower()) if len(w) > 3]
-    return all(w.rstrip("s")[:6] in text for w in words)

@@ -14,7 +14,7 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
-from extractor.amounts import amount_metric, is_grounded, stated_noun
+from extractor.amounts import amount_metric, stated_noun
 from extractor.counted import count_metric, counted_noun_phrase
 from extractor.cues import (
     GROUP_METRICS,
@@ -33,6 +33,7 @@ from extractor.metrics import (
     UNLABELLED,
     industry_growth,
     is_generic,
+    is_grounded,
     is_share_whole,
     named_rate,
     product_output,
@@ -46,6 +47,7 @@ from extractor.prompting import Label
 from extractor.questions import level_before, rate_before
 from extractor.regions import listed_cities, named_province, national_whole
 from extractor.release_context import ReleaseContext
+from extractor.words import AMOUNT_UNITS, MEASURE_UNITS, RATE_UNITS
 from schemas import METRIC_VOCABULARY, Figure, Measure, Status
 
 Span = tuple[int, int]
@@ -87,14 +89,15 @@ def assemble(
     label = labels.get(numeral.span, Label())
     measure = figure_measure(numeral, label, where)
     offset = numeral.span[0] - where.start
-    status = status_of(clause_before(where.sentence, offset), where.sentence[:offset])
+    clause = clause_before(where.sentence, offset)
+    status = status_of(clause, where.sentence[:offset])
     period = sentence_period(numeral, where, context, status)
     before, after = where.sentence[:offset], where.sentence[numeral.span[1] - where.start :]
     if national_region(where.sentence, offset) or national_whole(before, after):
         region = "China"
     else:
         region = listed_cities(before, context.region) or where.city or context.region
-        region = named_province(clause_before(where.sentence, offset), context.region) or region
+        region = named_province(clause, context.region) or region
     metric, sector = _clean(label.metric), _clean(label.sector)
     refers_to = rate_before(numeral, siblings) if measure is Measure.DIFFERENCE else None
     base = label.base
@@ -114,14 +117,14 @@ def assemble(
         if (amount := where.earlier.get(level.span)) and amount.metric != UNLABELLED:
             metric, sector = amount.metric, amount.sector  # the amount as assembled, all rules applied
         label = Label(metric=metric, sector=sector, entity=level_label.entity)
-    metric = stated_metric(vocabulary_term(metric, clause_before(where.sentence, offset)), where.sentence[:offset])
+    metric = stated_metric(vocabulary_term(metric, clause), before)
     near = where.sentence[max(0, offset - 80) : numeral.span[1] - where.start + 60]
     derived = measure in (Measure.DIFFERENCE, Measure.RANK)  # from the rate it is about
     unnamed = is_generic(metric) or not is_grounded(metric, near)
-    if not derived and unnamed and (term := stated_term(clause_before(where.sentence, offset))):
+    if not derived and unnamed and (term := stated_term(clause)):
         metric = term  # the model's metric is not in the text around (or none): the clause names a term
     if numeral.unit in _PRODUCT_UNITS and measure in (Measure.LEVEL, Measure.GROWTH):
-        metric, sector = product_output(metric, sector, where.sentence[:offset])
+        metric, sector = product_output(metric, sector, before)
     if measure is Measure.LEVEL and (stated := amount_metric(numeral.unit, before)):
         metric = stated  # "signings worth 550 million yuan", "increase production by 790,000 tons"
     elif measure is Measure.LEVEL and (noun := stated_noun(numeral.unit, before, after)):
@@ -131,7 +134,7 @@ def assemble(
         metric = counted
     elif (noun := counted_noun_phrase(numeral.unit, after)) and not _names_noun(metric, noun):
         metric = noun  # "19 media outlets" the model called "cities"
-    metric, sector = industry_growth(metric, sector, measure, where.sentence[:offset])
+    metric, sector = industry_growth(metric, sector, measure, before)
     if group := group_metric(numeral.unit, where.sentence, offset, numeral.span[1] - where.start):
         metric, sector = group, None
     if measure is not Measure.DIFFERENCE and (part := share_of_counts(numeral, siblings, where)):
@@ -192,7 +195,7 @@ def figure_measure(numeral: Numeral, label: Label, where: Where) -> Measure:
     return Measure.LEVEL  # an amount of money, a mass, an area or a count
 
 
-FLOW_UNITS = frozenset({"CNY", "USD", "EUR", "JPY", "tonne", "kWh", "percent", "times"})
+FLOW_UNITS = AMOUNT_UNITS | {"percent", "times"}
 """Units of amounts that add up over time: ``since 2010`` is their period; a count is a stock at a date."""
 
 
@@ -234,14 +237,12 @@ def _sibling_unit(numeral: Numeral, siblings: Sequence[Numeral]) -> str | None:
     """The counted noun of the last count before a bare whole number in its sentence."""
     if numeral.scale != 1.0 or numeral.value != int(numeral.value):
         return None
-    counts = [n for n in siblings if n.span[1] <= numeral.span[0] and n.unit and n.unit not in _NOT_COUNTED]
+    counts = [n for n in siblings if n.span[1] <= numeral.span[0] and n.unit and n.unit not in MEASURE_UNITS]
     return counts[-1].unit if counts else None
 
 
 _PRODUCT_UNITS = frozenset({"tonne", "kWh", "vehicle", "unit", "set", "piece", "percent"})
 """Units a product's output is stated in (and its growth): what ``product_output`` may read."""
-_NOT_COUNTED = frozenset({"percent", "percentage_point", "CNY", "USD", "EUR", "JPY", "times", "tonne", "kWh",
-                          "square_kilometre", "rank", "fraction", "hectare"})  # fmt: skip
 
 
 def _gap_metric(rate_metric: str | None, rate_measure: Measure) -> str | None:
@@ -280,7 +281,7 @@ _ACCOUNTING = re.compile(r"^[^,;.()]{0,40},\s*(?:accounting for|representing|mak
 def amount_before(numeral: Numeral, siblings: Sequence[Numeral], where: Where) -> Figure | None:
     """The amount a share right after it is a part of: ``112.3 billion yuan, accounting for 14% of the province``."""
     before = [n for n in siblings if n.span[1] <= numeral.span[0]]
-    if not before or before[-1].unit in ("percent", "percentage_point", "rank", "fraction", "times"):
+    if not before or before[-1].unit in RATE_UNITS:
         return None
     between = where.sentence[before[-1].span[1] - where.start : numeral.span[0] - where.start]
     amount = where.earlier.get(before[-1].span)
@@ -308,7 +309,7 @@ def share_of_counts(numeral: Numeral, siblings: Sequence[Numeral], where: Where)
     """The count a percent is the share of, when it is one count over another in its sentence (31/40 = 77.5%)."""
     if numeral.unit != "percent" or numeral.negative:
         return None
-    counts = [n for n in siblings if n.span[1] <= numeral.span[0] and n.unit and n.unit not in FLOW_UNITS]
+    counts = [n for n in siblings if n.span[1] <= numeral.span[0] and n.unit and n.unit not in MEASURE_UNITS]
     for part in counts:
         for whole in counts:
             if part is whole or part.unit != whole.unit or not whole.value or part.value >= whole.value:

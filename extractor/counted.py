@@ -21,6 +21,7 @@ from __future__ import annotations
 import re
 
 from extractor.numerals import singular
+from extractor.words import MEASURE_UNITS
 from schemas import METRIC_VOCABULARY
 
 _WORD = re.compile(r"\b[A-Za-z0-9][\w'’-]*")
@@ -60,7 +61,7 @@ MAX_OBJECT_WORDS = 4
 
 def count_metric(unit: str | None, sentence: str, start: int, end: int) -> str | None:
     """The metric of a count of ``unit`` at ``sentence[start:end]`` when its sentence says what was counted."""
-    if not unit or unit[0].isupper() or unit in _MEASURE_UNITS:
+    if not unit or unit in _MEASURE_UNITS:
         return None
     noun = _noun_after(unit, sentence[end:])
     if noun is None:
@@ -77,9 +78,7 @@ def count_metric(unit: str | None, sentence: str, start: int, end: int) -> str |
     return None
 
 
-_MEASURE_UNITS = frozenset(
-    "percent percentage_point times tonne kWh square_kilometre rank fraction hectare day year month".split()
-)
+_MEASURE_UNITS = MEASURE_UNITS | {"day", "year", "month"}  # durations are no things counted
 
 
 def _states_a_number(verb: str, following: str) -> bool:
@@ -90,7 +89,7 @@ def _states_a_number(verb: str, following: str) -> bool:
 
 def counted_noun_phrase(unit: str | None, after: str) -> str | None:
     """The counted noun right after a numeral, as a metric names it (``international media outlets``)."""
-    if not unit or unit[0].isupper() or unit in _MEASURE_UNITS:
+    if not unit or unit in _MEASURE_UNITS:
         return None
     noun = _noun_after(unit, after)
     return noun[0] if noun else None

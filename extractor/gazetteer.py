@@ -72,6 +72,8 @@ CAPITALS: Mapping[str, str] = MappingProxyType({
     "Tibet": "Lhasa", "Xinjiang": "Urumqi", "Yunnan": "Kunming", "Zhejiang": "Hangzhou",
 })  # fmt: skip
 """The capital city of each province ("the provincial capital"); municipalities and SARs have none."""
+PROVINCE_WORDS = re.compile(r"\b(?:the|our|this|whole|entire)\s+province\b|\bprovincial\b(?!\s+capital)", re.I)
+"""Words for the province a release is about ("the province's", "provincial"), not "the provincial capital"."""
 NATIONAL_WORDS = re.compile(
     r"\b(?:national(?:ly)?|nationwide|the country|the whole country|China's|all of China)\b|全国", re.IGNORECASE
 )

@@ -101,9 +101,14 @@ def vocabulary_term(metric: str | None, clause: str = "") -> str | None:
     return metric
 
 
-def stated_term(before: str) -> str | None:
-    """The last vocabulary metric (by any of its names) stated in ``before``."""
-    stated = [(match.end(), term) for term, pattern in _STATED.items() for match in pattern.finditer(before)]
+def stated_term(before: str, other_than: str = "") -> str | None:
+    """The last vocabulary metric (by any of its names) stated in ``before``, ``other_than`` aside."""
+    stated = [
+        (match.end(), term)
+        for term, pattern in _STATED.items()
+        if term != other_than
+        for match in pattern.finditer(before)
+    ]
     return max(stated)[1] if stated else None
 
 
@@ -121,13 +126,7 @@ def stated_metric(metric: str | None, before: str, other_than: str = "") -> str 
         return metric
     if not metric and not other_than:
         return metric
-    stated = [
-        (match.end(), term)
-        for term, pattern in _STATED.items()
-        if term != other_than
-        for match in pattern.finditer(before)
-    ]
-    return max(stated)[1] if stated else metric
+    return stated_term(before, other_than) or metric
 
 
 _WHOLE_AFTER = re.compile(
@@ -195,3 +194,12 @@ def product_output(metric: str | None, sector: str | None, before: str) -> tuple
     if _MEASURED.search(product) or _PRODUCED.search(product) or is_generic(metric):
         return metric, sector  # "overall production capacity" measures something else
     return "product output", sector or metric
+
+
+def is_grounded(metric: str | None, text: str) -> bool:
+    """Whether every content word of ``metric`` (its first six letters) is in ``text``."""
+    if not metric:
+        return False
+    text = text.lower()
+    words = [w for w in re.findall(r"[a-z]+", metric.lower()) if len(w) > 3]
+    return all(w.rstrip("s")[:6] in text for w in words)

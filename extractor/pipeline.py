@@ -91,9 +91,8 @@ def extract_release(
     With ``check_answers``, figures the checker flags for what the model said are asked once more
     (``repair.py``).
     """
-    text = source.text.replace("\u00a0", " ")  # no-break spaces read as spaces (same length: spans hold)
-    context = read_context(text)
-    pieces = pieces_of(text, context.region)
+    context = read_context(source.plain)
+    pieces = pieces_of(source.plain, context.region)
     labels: dict[Span, Label] = {}
     batches = batches_of(pieces)
 

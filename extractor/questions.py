@@ -18,6 +18,7 @@ from collections.abc import Sequence
 from extractor.cues import gap_base, group_metric, may_name_an_entity, rate_measure
 from extractor.numerals import Numeral
 from extractor.prompting import Key, Question
+from extractor.words import RATE_UNITS
 from schemas import Measure
 
 
@@ -47,7 +48,7 @@ def level_before(numeral: Numeral, siblings: Sequence[Numeral], sentence: str, s
     if numeral.unit != "percent":
         return None
     before = [n for n in siblings if n.span[1] <= numeral.span[0]]
-    if not before or before[-1].unit in ("percent", "percentage_point", "rank", "fraction", "times"):
+    if not before or before[-1].unit in RATE_UNITS:
         return None
     level = before[-1]
     between = sentence[level.span[1] - start : numeral.span[0] - start]

@@ -42,6 +42,11 @@ class Source:
         """First 16 hex digits of the SHA-256 of the text."""
         return release_id_of(self.text)
 
+    @property
+    def plain(self) -> str:
+        """The text with no-break spaces as spaces: what the rules read (same length, so spans hold)."""
+        return self.text.replace("\u00a0", " ")
+
 
 def read_release(path: Path) -> Source:
     """Read one release file; raise `InputError` with the reason when it is not usable text."""

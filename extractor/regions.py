@@ -24,7 +24,7 @@ import re
 from collections.abc import Container, Sequence
 from dataclasses import dataclass
 
-from extractor.gazetteer import CAPITALS, CITIES_BY_PROVINCE, find_places
+from extractor.gazetteer import CAPITALS, CITIES_BY_PROVINCE, PROVINCE_WORDS, find_places
 from extractor.sentences import Sentence
 
 _CAPITALISED = r"(?:[A-Z][\w&'’.-]*|\([A-Z][\w&'’ -]*\))"
@@ -43,7 +43,6 @@ _WHOLE = re.compile(
     r"\b(?:of|than|with|to|across)\s+(?:the\s+|our\s+)?(?:whole\s+|entire\s+)?"
     r"(?:province|country|nation|(?P<name>[A-Z][a-z]+))(?:['’]s)?\b",
 )
-_PROVINCE_WORDS = re.compile(r"\b(?:the|our|this|whole|entire)\s+province\b|\bprovincial\b(?!\s+capital)", re.I)
 _CAPITAL = re.compile(r"\bprovincial capital\b", re.I)
 _REFERS_BACK = re.compile(
     r"\b(?:it|its|the\s+(?:company|group|firm|enterprise|plant|factory|park|zone|area|base|center|centre|"
@@ -130,7 +129,7 @@ def _mentions(text: str, province: str, homes: dict[str, str | None]) -> list[Me
     for match in _CAPITAL.finditer(outside):
         if province in CAPITALS:
             mentions.append(Mention(match.start(), CAPITALS[province]))
-    mentions += [Mention(match.start(), None) for match in _PROVINCE_WORDS.finditer(outside)]
+    mentions += [Mention(match.start(), None) for match in PROVINCE_WORDS.finditer(outside)]
     return sorted(mentions, key=lambda m: m.start)
 
 

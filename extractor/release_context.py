@@ -10,7 +10,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from extractor.furniture import furniture_start
-from extractor.gazetteer import NATIONAL_WORDS, find_places
+from extractor.gazetteer import NATIONAL_WORDS, PROVINCE_WORDS, find_places
 from extractor.periods import find_period_phrases, is_event_date, reference_year, years_mentioned
 
 _MONTHS = {m: i for i, m in enumerate(
@@ -89,9 +89,6 @@ def _date(year: str, month: str, day: str) -> str:
     return f"{y:04d}-{m:02d}-{d:02d}" if 1 <= m <= 12 and 1 <= d <= 31 else ""
 
 
-_PROVINCE_WORDS = re.compile(r"\b(?:the|our|this|whole) province\b|\bprovincial\b", re.I)
-
-
 def main_region(text: str) -> str:
     """The province named most often, unless the text speaks of the country or of one city more.
 
@@ -105,7 +102,7 @@ def main_region(text: str) -> str:
     for place in find_places(text):
         (counts if place.kind == "province" else cities)[place.name] += 1
     province, count = counts.most_common(1)[0] if counts else ("China", 0)
-    province_score = count + len(_PROVINCE_WORDS.findall(text))
+    province_score = count + len(PROVINCE_WORDS.findall(text))
     national = len(NATIONAL_WORDS.findall(text))
     if cities:
         city, named = cities.most_common(1)[0]

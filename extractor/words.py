@@ -62,6 +62,15 @@ UNIT_AFTER: tuple[tuple[re.Pattern[str], str], ...] = tuple(
     )
 )
 
+# The contract's units that are not a counted noun.
+CURRENCIES = frozenset({"CNY", "USD", "EUR", "JPY"})
+RATE_UNITS = frozenset({"percent", "percentage_point", "rank", "fraction", "times"})
+"""A rate, a gap, a rank or a share: never the unit of an amount a rate is the change of."""
+AMOUNT_UNITS = CURRENCIES | {"tonne", "kWh"}
+"""Amounts of money, mass or energy."""
+MEASURE_UNITS = RATE_UNITS | AMOUNT_UNITS | {"square_kilometre", "hectare"}
+"""Every unit that measures rather than counts things."""
+
 # A currency sign right before the numeral (bound words may stand before the sign).
 CURRENCY_BEFORE: tuple[tuple[str, str], ...] = (
     ("US$", "USD"), ("$", "USD"), ("¥", "CNY"), ("RMB ", "CNY"), ("RMB", "CNY"), ("€", "EUR"), ("￥", "CNY"),

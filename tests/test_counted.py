@@ -9,6 +9,7 @@ from extractor.counted import count_metric, counted_noun_phrase
 from extractor.cues import group_metric
 from extractor.metrics import is_share_whole
 from extractor.numerals import find_figures
+from extractor.pipeline import assemble_pieces, pieces_of
 from extractor.prompting import Label
 from extractor.release_context import ReleaseContext
 from schemas import Measure
@@ -95,13 +96,7 @@ def test_group_counts_with_what_grew_and_by_how_much() -> None:
 
 def test_a_percent_that_is_one_count_over_another_is_their_share() -> None:
     sentence = "Of the 41 major industries, 33 industries grew, a growth rate of 80.5%."
-    numerals = find_figures(sentence)
-    earlier: dict[tuple[int, int], object] = {}
-    figures = []
-    for numeral in numerals:
-        figure = assemble(numeral, {}, numerals, CONTEXT, Where(sentence, earlier=earlier))  # type: ignore[arg-type]
-        earlier[figure.span] = figure
-        figures.append(figure)
+    figures = assemble_pieces(pieces_of(sentence, "Hunan"), {}, CONTEXT)
     assert (figures[2].measure, figures[2].metric) == (Measure.SHARE, "industries with growth")
     other = "Of the 41 major industries, 33 industries grew, and output rose 8.5%."
     last = find_figures(other)[-1]
@@ -169,13 +164,7 @@ def test_metrics_by_their_other_names_and_ranks() -> None:
     assert vocabulary_term("foreign trade") == "import and export value"
     assert vocabulary_term("output value") == "output value"
     sentence = "Industrial value added grew by 6.3 percent, ranking fourth nationwide."
-    numerals = find_figures(sentence)
-    earlier: dict[tuple[int, int], object] = {}
-    figures = []
-    for numeral in numerals:
-        figure = assemble(numeral, {}, numerals, CONTEXT, Where(sentence, earlier=earlier))  # type: ignore[arg-type]
-        earlier[figure.span] = figure
-        figures.append(figure)
+    figures = assemble_pieces(pieces_of(sentence, "Hunan"), {}, CONTEXT)
     assert [(f.measure, f.metric) for f in figures] == [
         (Measure.GROWTH, "industrial value added"),
         (Measure.RANK, "industrial value added growth"),

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import os
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -29,17 +30,7 @@ def replayed_model(monkeypatch: pytest.MonkeyPatch) -> None:
 @pytest.mark.vcr(*CASSETTES)
 def test_eval_of_the_bundled_samples_matches_the_baseline(tmp_path: Path, replayed_model: None) -> None:
     out = tmp_path / "eval"
-    code = main(["eval", "-o", str(out)])
-    assert code == EXIT_OK
-    scores = json.loads((out / "scores.json").read_text(encoding="utf-8"))
-    if os.environ.get("RELFIG_UPDATE_GOLDEN") == "1":
-        baseline = {"command": "relfig eval (embedded model, replayed from tests/cassettes)", **scores}
-        baseline["usage"] = {k: v for k, v in scores["usage"].items() if k != "seconds"}
-        BASELINE.write_text(json.dumps(baseline, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-    baseline = json.loads(BASELINE.read_text(encoding="utf-8"))
-    assert scores["overall"] == baseline["overall"]
-    assert scores["releases"] == baseline["releases"]
-    assert scores["checker"]["gold_flags"]["error"] == 0
+    scores = _eval_against(BASELINE, [], out, "relfig eval")
     assert scores["checker"]["mutation_recall_overall"] >= 0.95
     assert {"report.html", "scores.json", "predictions.jsonl"} <= {p.name for p in out.iterdir()}
 
@@ -57,14 +48,19 @@ def test_eval_gate_fails_on_a_regression(tmp_path: Path, replayed_model: None) -
 @pytest.mark.vcr(*HELDOUT_CASSETTES)
 def test_eval_of_the_held_out_releases_matches_their_baseline(tmp_path: Path, replayed_model: None) -> None:
     """The releases the rules were not made on: a rule tuned to the samples that breaks them shows here."""
-    out = tmp_path / "heldout"
-    assert main(["eval", str(HELDOUT), "-o", str(out)]) == EXIT_OK
-    scores = json.loads((out / "scores.json").read_text(encoding="utf-8"))
+    _eval_against(HELDOUT_BASELINE, [str(HELDOUT)], tmp_path / "heldout", "relfig eval eval/heldout")
+
+
+def _eval_against(baseline_path: Path, samples: list[str], out: Path, command: str) -> dict[str, Any]:
+    """``relfig eval`` replayed; its scores must equal ``baseline_path`` (rewritten with RELFIG_UPDATE_GOLDEN=1)."""
+    assert main(["eval", *samples, "-o", str(out)]) == EXIT_OK
+    scores: dict[str, Any] = json.loads((out / "scores.json").read_text(encoding="utf-8"))
     if os.environ.get("RELFIG_UPDATE_GOLDEN") == "1":
-        baseline = {"command": "relfig eval eval/heldout (embedded model, replayed from tests/cassettes)", **scores}
+        baseline = {"command": f"{command} (embedded model, replayed from tests/cassettes)", **scores}
         baseline["usage"] = {k: v for k, v in scores["usage"].items() if k != "seconds"}
-        HELDOUT_BASELINE.write_text(json.dumps(baseline, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-    baseline = json.loads(HELDOUT_BASELINE.read_text(encoding="utf-8"))
+        baseline_path.write_text(json.dumps(baseline, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    baseline = json.loads(baseline_path.read_text(encoding="utf-8"))
     assert scores["overall"] == baseline["overall"]
     assert scores["releases"] == baseline["releases"]
     assert scores["checker"]["gold_flags"]["error"] == 0
+    return scores

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from extractor.assembly import Where, assemble
 from extractor.gazetteer import CAPITALS, CITIES
 from extractor.numerals import find_figures
-from extractor.pipeline import pieces_of
+from extractor.pipeline import assemble_pieces, pieces_of
 from extractor.regions import listed_cities, national_whole, sentence_cities
 from extractor.release_context import ReleaseContext
 from extractor.sentences import split_sentences
@@ -85,12 +84,7 @@ def test_assembled_regions() -> None:
         "Nanjing, Wuxi and Suzhou each grew over 8 percent.\n"
         "The province is home to 41 of the 41 industrial categories in China.\n"
     )
-    pieces = pieces_of(text, "Jiangsu")
-    regions = []
-    for piece in pieces:
-        for numeral in piece.numerals:
-            where = Where(piece.sentence.text, piece.sentence.start, piece.previous, None, piece.city)
-            regions.append((numeral.surface, assemble(numeral, {}, piece.numerals, context, where).region))
+    regions = [(f.surface, f.region) for f in assemble_pieces(pieces_of(text, "Jiangsu"), {}, context)]
     assert regions == [("2", "Suzhou"), ("8", "Nanjing, Wuxi, Suzhou"), ("41", "Jiangsu"), ("41", "China")]
     assert [f.surface for f in find_figures(text)] == ["2", "8", "41", "41"]
 
@@ -108,13 +102,7 @@ def test_a_national_release_and_the_provinces_it_names() -> None:
         "Jiangsu"
     )
     context = ReleaseContext(title=None, published="2023-11-15", region="China", period_start=None, period_end=None)
-    numerals = find_figures(bulletin)
-    earlier: dict[tuple[int, int], object] = {}
-    regions = []
-    for numeral in numerals:
-        figure = assemble(numeral, {}, numerals, context, Where(bulletin, earlier=earlier))  # type: ignore[arg-type]
-        earlier[figure.span] = figure
-        regions.append((numeral.surface, figure.region))
+    regions = [(f.surface, f.region) for f in assemble_pieces(pieces_of(bulletin, "China"), {}, context)]
     assert regions == [("4.6", "China"), ("4.2", "Guangdong"), ("7.0", "Jiangsu"), ("2.9", "Jiangsu")]
 
 
